@@ -1,0 +1,85 @@
+#include "app/cli_args.h"
+
+#include <charconv>
+
+namespace capsim::app {
+namespace {
+
+bool IsCommand(const std::string& s) {
+  return s == "run" || s == "validate" || s == "summary" || s == "help" || s == "version";
+}
+
+}  // namespace
+
+std::string UsageText() {
+  return "usage:\n"
+         "  capsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--set key.path=value]... [--quiet]\n"
+         "  capsim validate SCENARIO.yaml [--set key.path=value]...\n"
+         "  capsim summary OUT.h5 [--json]\n"
+         "  capsim help | version\n";
+}
+
+Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
+  CliArgs out;
+  if (args.empty()) return Status::Error("capsim: missing command\n" + UsageText());
+  out.command = args[0];
+  if (out.command == "--help" || out.command == "-h") out.command = "help";
+  if (out.command == "--version") out.command = "version";
+  if (!IsCommand(out.command)) {
+    return Status::Error("capsim: unknown command '" + args[0] +
+                         "'; expected run, validate, summary, help or version");
+  }
+  std::vector<std::string> problems;
+  for (size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const char* flag) -> std::optional<std::string> {
+      if (i + 1 >= args.size()) {
+        problems.push_back(std::string("capsim: ") + flag + " needs a value");
+        return std::nullopt;
+      }
+      return args[++i];
+    };
+    if (a == "-o" || a == "--output") {
+      if (auto v = value("-o")) out.output = *v;
+    } else if (a == "--seed") {
+      if (auto v = value("--seed")) {
+        uint64_t seed = 0;
+        auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), seed);
+        if (ec != std::errc() || ptr != v->data() + v->size()) {
+          problems.push_back("capsim: --seed " + *v + ": expected a non-negative integer");
+        } else {
+          out.seed = seed;
+        }
+      }
+    } else if (a == "--set") {
+      if (auto v = value("--set")) {
+        if (v->find('=') == std::string::npos || v->front() == '=') {
+          problems.push_back("capsim: --set " + *v + ": expected key.path=value");
+        } else {
+          out.overrides.push_back(*v);
+        }
+      }
+    } else if (a.rfind("--set=", 0) == 0) {
+      out.overrides.push_back(a.substr(6));
+    } else if (a == "--json") {
+      out.json = true;
+    } else if (a == "--quiet" || a == "-q") {
+      out.quiet = true;
+    } else if (!a.empty() && a[0] == '-') {
+      problems.push_back("capsim: unknown option '" + a + "'");
+    } else if (out.input.empty()) {
+      out.input = a;
+    } else {
+      problems.push_back("capsim: unexpected argument '" + a + "'");
+    }
+  }
+  bool needs_input = out.command == "run" || out.command == "validate" || out.command == "summary";
+  if (needs_input && out.input.empty()) {
+    problems.push_back("capsim " + out.command + ": missing " +
+                       (out.command == "summary" ? "result file" : "scenario file"));
+  }
+  if (!problems.empty()) return Status::Errors(std::move(problems));
+  return out;
+}
+
+}  // namespace capsim::app

@@ -1,0 +1,141 @@
+#include "app/commands.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iomanip>
+#include <string>
+#include <vector>
+
+#include "config/scenario_loader.h"
+#include "models/shared_fleet.h"
+#include "reports/result_reader.h"
+#include "reports/result_writer.h"
+#include "reports/summary_format.h"
+
+namespace capsim::app {
+namespace {
+
+void PrintProblems(const Status& s, std::ostream& err) {
+  for (const std::string& p : s.problems()) err << p << '\n';
+}
+
+std::string DefaultOutput(const models::Scenario& sc) {
+  std::string name = sc.name.empty() ? "result" : sc.name;
+  for (char& c : name) {
+    if (c == '/' || c == '\\' || c == ' ') c = '_';
+  }
+  return "out/" + name + ".h5";
+}
+
+int Validate(const CliArgs& args, Console& c) {
+  Result<models::Scenario> sc = config::LoadScenario(args.input, args.overrides);
+  if (!sc.ok()) {
+    PrintProblems(sc.status(), c.err);
+    c.err << args.input << ": " << sc.status().problems().size() << " problem(s)\n";
+    return 1;
+  }
+  c.out << args.input << ": OK (" << sc.value().name << ")\n";
+  return 0;
+}
+
+int Run(const CliArgs& args, Console& c) {
+  Result<models::Scenario> loaded = config::LoadScenario(args.input, args.overrides);
+  if (!loaded.ok()) {
+    PrintProblems(loaded.status(), c.err);
+    return 1;
+  }
+  const models::Scenario& sc = loaded.value();
+  const std::string output = args.output.empty() ? DefaultOutput(sc) : args.output;
+  if (args.output.empty()) std::filesystem::create_directories("out");
+  // Fail before a long run, not after it.
+  if (Status w = reports::CheckWritable(output); !w.ok()) {
+    PrintProblems(w, c.err);
+    return 1;
+  }
+  models::RunOptions options;
+  options.seed = args.seed.value_or(sc.seed);
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+  if (c.err_is_terminal) {
+    options.progress = [&](double t, double horizon, uint64_t events) {
+      const double wall = elapsed();
+      const double eta = t > 0 ? wall * (horizon - t) / t : 0;
+      c.err << "\r  simulated " << std::fixed << std::setprecision(1) << t / 3600 << " h of "
+            << horizon / 3600 << " h, " << std::setprecision(2)
+            << (wall > 0 ? events / wall / 1e6 : 0) << " M events/s, ETA " << std::setprecision(0)
+            << eta << " s   " << std::flush;
+    };
+  }
+  Result<models::RunResult> result = models::RunScenario(sc, options);
+  if (c.err_is_terminal) c.err << '\n';
+  if (!result.ok()) {
+    PrintProblems(result.status(), c.err);
+    return 1;
+  }
+  if (Status w = reports::WriteResultFile(result.value(), output); !w.ok()) {
+    PrintProblems(w, c.err);
+    return 1;
+  }
+  if (!args.quiet) {
+    c.out << "scenario " << sc.name << ", seed " << options.seed << ", horizon "
+          << sc.horizon_s / 3600 << " h\n";
+    c.out << reports::FormatSummaryTable(result.value().summary);
+    c.out << "wrote " << output << '\n';
+  }
+  const double wall = elapsed();
+  uint64_t events = 0;
+  for (const auto& m : result.value().summary) {
+    if (m.key == "run.events") events = static_cast<uint64_t>(m.value);
+  }
+  c.err << "run: " << events << " events in " << std::fixed << std::setprecision(2) << wall
+        << " s wall\n";
+  return 0;
+}
+
+int Summary(const CliArgs& args, Console& c) {
+  Result<reports::ResultFile> file = reports::ReadResultFile(args.input);
+  if (!file.ok()) {
+    PrintProblems(file.status(), c.err);
+    return 1;
+  }
+  if (args.json) {
+    c.out << reports::FormatSummaryJson(file.value().summary) << '\n';
+  } else {
+    c.out << "scenario " << file.value().scenario_name << ", seed " << file.value().seed << '\n';
+    c.out << reports::FormatSummaryTable(file.value().summary);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunCommand(const CliArgs& args, Console& console) {
+  if (args.command == "help") {
+    console.out << UsageText();
+    return 0;
+  }
+  if (args.command == "version") {
+    console.out << "capsim " << CAPSIM_VERSION << '\n';
+    return 0;
+  }
+  if (args.command == "validate") return Validate(args, console);
+  if (args.command == "run") return Run(args, console);
+  if (args.command == "summary") return Summary(args, console);
+  console.err << "capsim: unknown command '" << args.command << "'\n";
+  return 2;
+}
+
+int Main(int argc, char** argv, Console& console) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  Result<CliArgs> parsed = ParseCliArgs(args);
+  if (!parsed.ok()) {
+    PrintProblems(parsed.status(), console.err);
+    return 2;
+  }
+  return RunCommand(parsed.value(), console);
+}
+
+}  // namespace capsim::app

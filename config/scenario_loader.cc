@@ -1,0 +1,245 @@
+#include "config/scenario_loader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "config/catalog_loader.h"
+#include "config/overrides.h"
+#include "config/suggest.h"
+#include "config/workload_loader.h"
+#include "config/yaml_reader.h"
+
+namespace capsim::config {
+namespace {
+
+const std::vector<std::string> kTopKeys = {"name",    "horizon", "seed",      "sample_interval",
+                                           "catalog", "fleet",   "workloads", "policy",
+                                           "finance"};
+const std::vector<std::string> kPolicyKinds = {"priority-preemption"};
+// The engine's clock is int64 nanoseconds: 292 years at most; leave room for event times.
+constexpr double kMaxHorizonS = 200 * 365.25 * 86400;
+
+// Reads fleet.sites and fleet.pools; returns the pool workloads are sized against, or nullptr.
+const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* catalog,
+                                  models::Scenario* s) {
+  const MapReader fleet = top.GetMap("fleet", {"sites", "pools"}, Need::kRequired);
+  if (!fleet.valid() || !top.Has("fleet")) return nullptr;
+  std::map<std::string, int> site_lines;
+  const std::vector<YAML::Node> sites = fleet.GetList("sites", Need::kRequired);
+  if (sites.empty() && fleet.Has("sites")) fleet.Report("sites", "needs at least one site");
+  for (size_t i = 0; i < sites.size(); ++i) {
+    const MapReader r(sites[i], IndexPath(fleet.PathOf("sites"), i),
+                      {"name", "power_cap", "pue", "energy_price"}, top.diagnostics());
+    models::SiteSpec site;
+    if (r.GetString("name", &site.name, Need::kRequired)) {
+      auto [it, inserted] = site_lines.emplace(site.name, r.MarkOf("name").line + 1);
+      if (!inserted) {
+        r.Report("name", "duplicate site name '" + site.name + "' (first at line " +
+                             std::to_string(it->second) + ")");
+      }
+    }
+    r.GetQuantity("power_cap", Dimension::kPower, &site.power_cap_watts, Need::kRequired,
+                  Bound::kPositive);
+    r.GetQuantity("pue", Dimension::kDimensionless, &site.pue, Need::kOptional, Bound::kAtLeastOne);
+    r.GetQuantity("energy_price", Dimension::kEnergyPrice, &site.energy_price_usd_per_joule,
+                  Need::kRequired, Bound::kNonNegative);
+    s->sites.push_back(std::move(site));
+  }
+
+  const std::vector<YAML::Node> pools = fleet.GetList("pools", Need::kRequired);
+  if (pools.empty() && fleet.Has("pools")) fleet.Report("pools", "needs exactly one pool");
+  bool first_pool_ok = false;
+  for (size_t i = 0; i < pools.size(); ++i) {
+    const MapReader r(
+        pools[i], IndexPath(fleet.PathOf("pools"), i),
+        {"name", "site", "gpu", "nodes", "gpus_per_node", "host_power_fraction", "server_price"},
+        top.diagnostics());
+    if (i == 1) {
+      top.diagnostics()->Add(
+          pools[i].Mark(), r.path(),
+          "this version supports exactly one pool; found " + std::to_string(pools.size()));
+    }
+    models::PoolSpec pool;
+    r.GetString("name", &pool.name, Need::kRequired);
+    if (r.GetString("site", &pool.site, Need::kRequired) && !sites.empty() &&
+        site_lines.count(pool.site) == 0) {
+      std::vector<std::string> names;
+      for (const auto& [name, line] : site_lines) names.push_back(name);
+      r.Report("site", UnknownNameMessage("site", pool.site, names));
+    }
+    if (r.GetString("gpu", &pool.gpu, Need::kRequired) && catalog != nullptr &&
+        catalog->FindGpu(pool.gpu) == nullptr) {
+      std::vector<std::string> names;
+      for (const models::GpuSpec& g : catalog->gpus) names.push_back(g.name);
+      r.Report("gpu", UnknownNameMessage("GPU", pool.gpu, names));
+    }
+    const bool has_nodes = r.GetInt("nodes", &pool.nodes, Need::kRequired, Bound::kAtLeastOne);
+    const bool per_node_ok =
+        !r.Has("gpus_per_node") ||
+        r.GetInt("gpus_per_node", &pool.gpus_per_node, Need::kOptional, Bound::kAtLeastOne);
+    const bool sized = has_nodes && per_node_ok;
+    r.GetQuantity("host_power_fraction", Dimension::kFraction, &pool.host_power_fraction);
+    r.GetQuantity("server_price", Dimension::kMoney, &pool.server_price_usd, Need::kOptional,
+                  Bound::kNonNegative);
+    if (i == 0) first_pool_ok = r.valid() && sized;
+    s->pools.push_back(std::move(pool));
+  }
+  return first_pool_ok ? &s->pools.front() : nullptr;
+}
+
+void ReadPolicy(const MapReader& top, const std::vector<std::string>& names,
+                const models::PoolSpec* pool, models::Scenario* s) {
+  const MapReader r =
+      top.GetMap("policy", {"kind", "order", "preemption", "rebalance_interval", "headroom_nodes"});
+  std::string kind;
+  if (r.GetString("kind", &kind) &&
+      std::find(kPolicyKinds.begin(), kPolicyKinds.end(), kind) == kPolicyKinds.end()) {
+    r.Report("kind", UnknownNameMessage("policy kind", kind, kPolicyKinds));
+  }
+  r.GetBool("preemption", &s->policy.preemption);
+  r.GetQuantity("rebalance_interval", Dimension::kTime, &s->policy.rebalance_interval_s,
+                Need::kOptional, Bound::kPositive);
+  if (r.GetInt("headroom_nodes", &s->policy.headroom_nodes, Need::kOptional, Bound::kNonNegative) &&
+      pool != nullptr && s->policy.headroom_nodes >= pool->nodes) {
+    r.Report("headroom_nodes",
+             "must be fewer than the pool's " + std::to_string(pool->nodes) + " nodes");
+  }
+  if (!r.Has("order")) {
+    s->policy.order = names;  // default: file order
+    return;
+  }
+  const std::vector<YAML::Node> items = r.GetList("order");
+  if (r.Get("order").IsNull()) r.Report("order", "expected a list of workload names, got nothing");
+  if (!r.Get("order").IsSequence()) return;
+  std::set<std::string> seen;
+  const std::set<std::string> known(names.begin(), names.end());
+  Diagnostics* d = top.diagnostics();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string path = IndexPath(r.PathOf("order"), i);
+    if (!items[i].IsScalar()) {
+      d->Add(items[i].Mark(), path, "expected a workload name, got " + DescribeNode(items[i]));
+      continue;
+    }
+    const std::string name = items[i].Scalar();
+    if (known.count(name) == 0) {
+      d->Add(items[i].Mark(), path, UnknownNameMessage("workload", name, names));
+    } else if (!seen.insert(name).second) {
+      d->Add(items[i].Mark(), path, "names workload '" + name + "' twice");
+    }
+    s->policy.order.push_back(name);
+  }
+  std::vector<std::string> missing;
+  for (const std::string& n : names) {
+    if (seen.count(n) == 0) missing.push_back("'" + n + "'");
+  }
+  if (!missing.empty()) {
+    r.Report("order", "does not name " + JoinNames(missing) +
+                          "; it must name every workload exactly once, highest priority first");
+  }
+}
+
+void ReadFinance(const MapReader& top, models::FinanceSpec* f) {
+  const MapReader r = top.GetMap("finance", {"depreciation", "residual", "server_overhead"});
+  const MapReader dep = r.GetMap("depreciation", {"servers"});
+  dep.GetQuantity("servers", Dimension::kTime, &f->server_life_s, Need::kOptional,
+                  Bound::kPositive);
+  r.GetQuantity("residual", Dimension::kFraction, &f->residual_fraction);
+  r.GetQuantity("server_overhead", Dimension::kDimensionless, &f->server_overhead, Need::kOptional,
+                Bound::kAtLeastOne);
+}
+
+// Loads the catalog named by the scenario (or the fallback), reporting its problems.
+std::optional<models::Catalog> ReadCatalog(const MapReader& top, const std::string& path,
+                                           const std::string& catalog_path) {
+  std::string file = catalog_path.empty() ? DefaultCatalogPath() : catalog_path;
+  const bool from_key = top.GetString("catalog", &file);
+  if (from_key) {
+    const std::filesystem::path p(file);
+    if (p.is_relative()) file = (std::filesystem::path(path).parent_path() / p).string();
+  }
+  Result<models::Catalog> catalog = LoadCatalog(file);
+  if (catalog.ok()) return std::move(catalog).value();
+  for (const std::string& problem : catalog.status().problems()) {
+    if (from_key) {
+      top.Report("catalog", problem);
+    } else {
+      top.diagnostics()->AddLine(problem);
+    }
+  }
+  return std::nullopt;
+}
+
+void ReadScenario(const YAML::Node& root, const std::string& path, const std::string& catalog_path,
+                  Diagnostics* d, models::Scenario* s) {
+  const MapReader top(root, "", kTopKeys, d);
+  std::optional<models::Catalog> catalog = ReadCatalog(top, path, catalog_path);
+  top.GetString("name", &s->name, Need::kRequired);
+  if (top.GetQuantity("horizon", Dimension::kTime, &s->horizon_s, Need::kRequired,
+                      Bound::kPositive) &&
+      s->horizon_s > kMaxHorizonS) {
+    top.Report("horizon", "is longer than the engine's 200-year limit");
+  }
+  top.GetUint64("seed", &s->seed);
+  top.GetQuantity("sample_interval", Dimension::kTime, &s->sample_interval_s, Need::kOptional,
+                  Bound::kPositive);
+  const models::PoolSpec* pool = ReadFleet(top, catalog ? &*catalog : nullptr, s);
+  WorkloadContext context;
+  context.catalog = catalog ? &*catalog : nullptr;
+  context.pool = pool;
+  const std::vector<std::string> names = ReadWorkloads(top, context, s);
+  ReadPolicy(top, names, pool, s);
+  ReadFinance(top, &s->finance);
+  if (catalog) s->catalog = std::move(*catalog);
+}
+
+}  // namespace
+
+Result<models::Scenario> LoadScenario(const std::string& path,
+                                      const std::vector<std::string>& overrides,
+                                      const std::string& catalog_path) {
+  std::string text;
+  Result<YAML::Node> parsed = ReadYamlFile(path, &text);
+  if (!parsed.ok()) return parsed.status();
+  YAML::Node root = parsed.value();
+  if (!root.IsDefined() || root.IsNull()) {
+    return Status::Error(path + ": the file is empty; expected a scenario mapping with keys " +
+                         JoinNames(kTopKeys));
+  }
+  if (!root.IsMap()) {
+    return Status::Error(path + ":" + std::to_string(root.Mark().line + 1) + ":" +
+                         std::to_string(root.Mark().column + 1) +
+                         ": the top level must be a mapping with keys " + JoinNames(kTopKeys) +
+                         "; got " + DescribeNode(root));
+  }
+  Diagnostics diagnostics(path);
+  models::Scenario scenario;
+  try {
+    for (const std::string& text_override : overrides) {
+      Result<Override> o = ParseOverride(text_override);
+      Status applied = o.ok() ? ApplyOverride(o.value(), &root) : o.status();
+      if (!applied.ok()) {
+        diagnostics.AddLine(applied.problems()[0]);
+      } else {
+        diagnostics.AddOverrideOrigin(o.value().path, o.value().text);
+      }
+    }
+    ReadScenario(root, path, catalog_path, &diagnostics, &scenario);
+  } catch (const YAML::Exception& e) {
+    diagnostics.AddLine(path + ": " + e.msg);
+  }
+  if (!diagnostics.empty()) return diagnostics.ToStatus();
+  scenario.source_path = path;
+  if (overrides.empty()) {
+    scenario.resolved_text = text;  // exactly what was run, comments included
+  } else {
+    YAML::Emitter out;
+    out << root;
+    scenario.resolved_text = std::string(out.c_str()) + "\n";
+  }
+  return scenario;
+}
+
+}  // namespace capsim::config

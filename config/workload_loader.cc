@@ -1,0 +1,309 @@
+#include "config/workload_loader.h"
+
+#include <algorithm>
+#include <map>
+
+#include "config/suggest.h"
+
+namespace capsim::config {
+namespace {
+
+// Avatar stage defaults used when a stage (or one of its keys) is absent. All ESTIMATE.
+// End of turn: 40-80 ms end-of-turn detection (workloads.md §1, §3).
+constexpr double kDefaultEndOfTurnLatencyS = 0.060;
+// Streaming ASR: 80-150 ms; 1/32 GPU while the user speaks (workloads.md §1; 16/H100 in §4).
+constexpr double kDefaultAsrLatencyS = 0.100;
+constexpr double kDefaultAsrGpuShare = 1.0 / 32;
+// LLM 8B: first token 200-350 ms in the cascaded budget (workloads.md §3); 0.01 GPU per
+// generating stream (workloads.md §1).
+constexpr double kDefaultLlmLatencyS = 0.250;
+constexpr double kDefaultLlmGpuShare = 0.01;
+// TTS: first chunk 150-250 ms (workloads.md §3); 1/8 GPU while the agent speaks (workloads.md
+// §1; Cartesia Sonic 8 streams per H100, §4).
+constexpr double kDefaultTtsLatencyS = 0.150;
+constexpr double kDefaultTtsGpuShare = 1.0 / 8;
+// Paste-back + encode: 10-40 ms (workloads.md §1); 0 GPU share because H100 has no NVENC and
+// encodes on the CPU (hardware.md §1, workloads.md §3).
+constexpr double kDefaultEncodeLatencyS = 0.020;
+constexpr double kDefaultEncodeGpuShare = 0;
+// WebRTC transport: 30-60 ms (workloads.md §1, §3).
+constexpr double kDefaultNetworkLatencyS = 0.050;
+// The face stage defaults come from the catalog tier (workloads.md §1).
+
+const std::vector<std::string> kKinds = {"avatar", "training", "distillation"};
+const std::vector<std::string> kAvatarKeys = {
+    "name",  "kind",          "tier",          "fps",    "arrivals",  "session_length",
+    "turns", "latency_sigma", "frame_time_cv", "stages", "admission", "slo"};
+const std::vector<std::string> kTrainingKeys = {"name",   "kind",       "model",     "gpus",
+                                                "tokens", "efficiency", "checkpoint"};
+const std::vector<std::string> kDistillationKeys = {"name", "kind",   "teacher",    "student",
+                                                    "gpus", "tokens", "efficiency", "checkpoint"};
+
+std::vector<std::string> AllKeys() {
+  std::vector<std::string> keys = kAvatarKeys;
+  for (const auto* list : {&kTrainingKeys, &kDistillationKeys}) {
+    for (const std::string& k : *list) {
+      if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+    }
+  }
+  return keys;
+}
+
+std::vector<std::string> Names(const auto& items) {
+  std::vector<std::string> names;
+  for (const auto& x : items) names.push_back(x.name);
+  return names;
+}
+
+// Reads the stage `key` of `stages`, starting from the given defaults.
+void ReadStage(const MapReader& stages, const std::string& key, bool has_share,
+               models::StageSpec* stage, double* idle_share = nullptr) {
+  std::vector<std::string> keys = {"latency"};
+  if (has_share) keys.push_back("gpu_share");
+  if (idle_share != nullptr) keys.push_back("idle_share");
+  const MapReader r = stages.GetMap(key, keys);
+  r.GetQuantity("latency", Dimension::kTime, &stage->latency_s, Need::kOptional,
+                Bound::kNonNegative);
+  if (has_share) {
+    r.GetQuantity("gpu_share", Dimension::kDimensionless, &stage->gpu_share, Need::kOptional,
+                  Bound::kNonNegative);
+  }
+  if (idle_share != nullptr) {
+    r.GetQuantity("idle_share", Dimension::kDimensionless, idle_share, Need::kOptional,
+                  Bound::kNonNegative);
+  }
+}
+
+void ReadArrivals(const MapReader& item, models::ArrivalSpec* a) {
+  const MapReader r = item.GetMap(
+      "arrivals", {"kind", "rate", "peak_rate", "peak_to_mean", "peak_time"}, Need::kRequired);
+  if (!r.valid() || !item.Has("arrivals")) return;
+  std::string kind = "diurnal-poisson";
+  if (r.GetString("kind", &kind) && kind != "poisson" && kind != "diurnal-poisson") {
+    r.Report("kind", UnknownNameMessage("arrival kind", kind, {"poisson", "diurnal-poisson"}));
+    return;
+  }
+  if (kind == "poisson") {
+    a->kind = models::ArrivalSpec::Kind::kPoisson;
+    for (const char* key : {"peak_rate", "peak_to_mean", "peak_time"}) {
+      if (r.Has(key)) r.Report(key, "only for kind diurnal-poisson; use 'rate' with poisson");
+    }
+    r.GetQuantity("rate", Dimension::kRate, &a->peak_rate_per_s, Need::kRequired, Bound::kPositive);
+    return;
+  }
+  a->kind = models::ArrivalSpec::Kind::kDiurnalPoisson;
+  if (r.Has("rate"))
+    r.Report("rate", "only for kind poisson; use 'peak_rate' with diurnal-poisson");
+  r.GetQuantity("peak_rate", Dimension::kRate, &a->peak_rate_per_s, Need::kRequired,
+                Bound::kPositive);
+  r.GetQuantity("peak_to_mean", Dimension::kDimensionless, &a->peak_to_mean, Need::kRequired,
+                Bound::kAtLeastOne);
+  if (r.GetQuantity("peak_time", Dimension::kTime, &a->peak_time_s, Need::kOptional,
+                    Bound::kNonNegative) &&
+      a->peak_time_s >= 86400) {
+    r.Report("peak_time", "must be a time of day, below 24 h");
+  }
+}
+
+void ReadAvatar(const MapReader& item, const WorkloadContext& ctx, models::AvatarSpec* s) {
+  // Defaults: stages from the constants above, the face from the tier.
+  s->end_of_turn = {kDefaultEndOfTurnLatencyS, 0};
+  s->asr = {kDefaultAsrLatencyS, kDefaultAsrGpuShare};
+  s->llm = {kDefaultLlmLatencyS, kDefaultLlmGpuShare};
+  s->tts = {kDefaultTtsLatencyS, kDefaultTtsGpuShare};
+  s->encode = {kDefaultEncodeLatencyS, kDefaultEncodeGpuShare};
+  s->network = {kDefaultNetworkLatencyS, 0};
+  if (item.GetString("tier", &s->tier, Need::kRequired) && ctx.catalog != nullptr) {
+    if (const models::AvatarTierSpec* tier = ctx.catalog->FindTier(s->tier)) {
+      s->face = {tier->first_frame_latency_s, tier->face_gpu_share};
+      s->face_idle_share = tier->idle_gpu_share;
+    } else {
+      item.Report("tier",
+                  UnknownNameMessage("avatar tier", s->tier, Names(ctx.catalog->avatar_tiers)));
+    }
+  }
+  item.GetQuantity("fps", Dimension::kDimensionless, &s->fps, Need::kOptional, Bound::kPositive);
+  ReadArrivals(item, &s->arrivals);
+
+  const MapReader session =
+      item.GetMap("session_length", {"median", "mean", "cap"}, Need::kRequired);
+  auto& len = s->session_length;
+  session.GetQuantity("median", Dimension::kTime, &len.median, Need::kRequired, Bound::kPositive);
+  if (session.GetQuantity("mean", Dimension::kTime, &len.mean, Need::kRequired, Bound::kPositive) &&
+      len.median > 0 && len.mean < len.median) {
+    session.Report("mean", "must be at least the median (a lognormal's mean exceeds its median)");
+  }
+  if (session.GetQuantity("cap", Dimension::kTime, &len.cap, Need::kOptional,
+                          Bound::kNonNegative) &&
+      len.cap > 0 && len.cap < len.median) {
+    session.Report("cap", "must be 0 (no cap) or at least the median");
+  }
+
+  const MapReader turns = item.GetMap("turns", {"user_speaking", "agent_speaking", "sigma"});
+  turns.GetQuantity("user_speaking", Dimension::kTime, &s->user_speaking_mean_s, Need::kOptional,
+                    Bound::kPositive);
+  turns.GetQuantity("agent_speaking", Dimension::kTime, &s->agent_speaking_mean_s, Need::kOptional,
+                    Bound::kPositive);
+  turns.GetQuantity("sigma", Dimension::kDimensionless, &s->turn_sigma, Need::kOptional,
+                    Bound::kNonNegative);
+  item.GetQuantity("latency_sigma", Dimension::kDimensionless, &s->latency_sigma, Need::kOptional,
+                   Bound::kNonNegative);
+  item.GetQuantity("frame_time_cv", Dimension::kDimensionless, &s->frame_time_cv, Need::kOptional,
+                   Bound::kNonNegative);
+
+  const MapReader stages =
+      item.GetMap("stages", {"end_of_turn", "asr", "llm", "tts", "face", "encode", "network"});
+  ReadStage(stages, "end_of_turn", false, &s->end_of_turn);
+  ReadStage(stages, "asr", true, &s->asr);
+  ReadStage(stages, "llm", true, &s->llm);
+  ReadStage(stages, "tts", true, &s->tts);
+  ReadStage(stages, "face", true, &s->face, &s->face_idle_share);
+  ReadStage(stages, "encode", true, &s->encode);
+  ReadStage(stages, "network", false, &s->network);
+
+  const MapReader admission =
+      item.GetMap("admission", {"max_sessions", "gpu_load_target", "peak_load_limit"},
+                  Need::kRequired);
+  admission.GetInt("max_sessions", &s->max_sessions, Need::kRequired, Bound::kAtLeastOne);
+  admission.GetQuantity("gpu_load_target", Dimension::kFraction, &s->gpu_load_target,
+                        Need::kOptional, Bound::kPositive);
+  // Summed peak share allowed on one GPU; may exceed 1 to overbook on speaking-time statistics.
+  admission.GetQuantity("peak_load_limit", Dimension::kDimensionless, &s->peak_load_limit,
+                        Need::kOptional, Bound::kPositive);
+
+  const MapReader slo = item.GetMap("slo", {"ttff_p99", "frame_miss_rate"});
+  slo.GetQuantity("ttff_p99", Dimension::kTime, &s->slo_ttff_p99_s, Need::kOptional,
+                  Bound::kPositive);
+  slo.GetQuantity("frame_miss_rate", Dimension::kFraction, &s->slo_frame_miss_rate);
+}
+
+// Checks that `key` of `item` names a model of the catalog.
+void ReadModel(const MapReader& item, const std::string& key, const WorkloadContext& ctx,
+               std::string* out) {
+  if (item.GetString(key, out, Need::kRequired) && ctx.catalog != nullptr &&
+      ctx.catalog->FindModel(*out) == nullptr) {
+    item.Report(key, UnknownNameMessage("model", *out, Names(ctx.catalog->models)));
+  }
+}
+
+// Reads tokens, efficiency and checkpoint, shared by training and distillation.
+template <typename Spec>
+void ReadProgress(const MapReader& item, Spec* s) {
+  item.GetQuantity("tokens", Dimension::kCount, &s->tokens, Need::kRequired, Bound::kPositive);
+  item.GetQuantity("efficiency", Dimension::kFraction, &s->efficiency);
+  const MapReader c = item.GetMap("checkpoint", {"interval", "write", "restart"});
+  c.GetQuantity("interval", Dimension::kTime, &s->checkpoint_interval_s, Need::kOptional,
+                Bound::kPositive);
+  if (c.GetQuantity("write", Dimension::kTime, &s->checkpoint_write_s, Need::kOptional,
+                    Bound::kNonNegative) &&
+      s->checkpoint_write_s >= s->checkpoint_interval_s) {
+    c.Report("write", "must be shorter than the checkpoint interval");
+  }
+  c.GetQuantity("restart", Dimension::kTime, &s->restart_s, Need::kOptional, Bound::kNonNegative);
+}
+
+int PoolGpus(const WorkloadContext& ctx) {
+  return ctx.pool == nullptr ? 0 : ctx.pool->nodes * ctx.pool->gpus_per_node;
+}
+
+void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::TrainingSpec* s) {
+  ReadModel(item, "model", ctx, &s->model);
+  if (item.GetInt("gpus", &s->gpus, Need::kRequired, Bound::kAtLeastOne) && ctx.pool != nullptr) {
+    if (s->gpus % ctx.pool->gpus_per_node != 0) {
+      item.Report("gpus", "must be a multiple of the pool's gpus_per_node (" +
+                              std::to_string(ctx.pool->gpus_per_node) + ") for a gang job");
+    } else if (s->gpus > PoolGpus(ctx)) {
+      item.Report("gpus", std::to_string(s->gpus) + " GPUs is more than the pool's " +
+                              std::to_string(PoolGpus(ctx)));
+    }
+  }
+  ReadProgress(item, s);
+}
+
+void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
+                      models::DistillationSpec* s) {
+  ReadModel(item, "teacher", ctx, &s->teacher);
+  ReadModel(item, "student", ctx, &s->student);
+  if (item.Require("gpus")) {
+    if (item.Get("gpus").IsScalar()) {  // a fixed size: gpus: 64
+      if (item.GetInt("gpus", &s->min_gpus, Need::kRequired, Bound::kAtLeastOne)) {
+        s->max_gpus = s->min_gpus;
+      }
+    } else {
+      const MapReader g = item.GetMap("gpus", {"min", "max"}, Need::kRequired);
+      const bool has_min = g.GetInt("min", &s->min_gpus, Need::kRequired, Bound::kAtLeastOne);
+      const bool has_max = g.GetInt("max", &s->max_gpus, Need::kRequired, Bound::kAtLeastOne);
+      if (has_min && has_max && s->min_gpus > s->max_gpus) {
+        g.Report("min", "min (" + std::to_string(s->min_gpus) + ") is larger than max (" +
+                            std::to_string(s->max_gpus) + ")");
+      }
+    }
+    if (ctx.pool != nullptr && s->max_gpus > PoolGpus(ctx)) {
+      item.Report("gpus", std::to_string(s->max_gpus) + " GPUs is more than the pool's " +
+                              std::to_string(PoolGpus(ctx)));
+    }
+  }
+  ReadProgress(item, s);
+}
+
+}  // namespace
+
+std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadContext& context,
+                                       models::Scenario* scenario) {
+  std::vector<std::string> names;
+  std::map<std::string, int> first_line;
+  const std::string list_path = top.PathOf("workloads");
+  const std::vector<YAML::Node> items = top.GetList("workloads", Need::kRequired);
+  if (items.empty() && top.Has("workloads")) top.Report("workloads", "needs at least one workload");
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string path = IndexPath(list_path, i);
+    // The allowed keys depend on the kind, so look at it first.
+    std::string kind;
+    const YAML::Node& node = items[i];
+    if (node.IsMap() && node["kind"].IsDefined() && node["kind"].IsScalar()) {
+      kind = node["kind"].Scalar();
+    }
+    const bool known = std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end();
+    const std::vector<std::string>& keys = kind == "avatar"     ? kAvatarKeys
+                                           : kind == "training" ? kTrainingKeys
+                                           : known              ? kDistillationKeys
+                                                                : AllKeys();
+    const MapReader item(node, path, keys, top.diagnostics());
+    if (!item.valid()) continue;
+    std::string name;
+    if (item.GetString("name", &name, Need::kRequired)) {
+      auto [it, inserted] = first_line.emplace(name, item.MarkOf("name").line + 1);
+      if (!inserted) {
+        item.Report("name", "duplicate workload name '" + name + "' (first at line " +
+                                std::to_string(it->second) + ")");
+      }
+      names.push_back(name);
+    }
+    if (item.Require("kind") && !known) {
+      item.Report("kind", UnknownNameMessage("workload kind", kind, kKinds));
+    }
+    if (kind == "avatar") {
+      models::AvatarSpec spec;
+      spec.name = name;
+      ReadAvatar(item, context, &spec);
+      if (!scenario->avatars.empty()) {
+        item.Report("kind", "this version supports at most one avatar workload; '" +
+                                scenario->avatars.front().name + "' is already one");
+      }
+      scenario->avatars.push_back(std::move(spec));
+    } else if (kind == "training") {
+      models::TrainingSpec spec;
+      spec.name = name;
+      ReadTraining(item, context, &spec);
+      scenario->trainings.push_back(std::move(spec));
+    } else if (kind == "distillation") {
+      models::DistillationSpec spec;
+      spec.name = name;
+      ReadDistillation(item, context, &spec);
+      scenario->distillations.push_back(std::move(spec));
+    }
+  }
+  return names;
+}
+
+}  // namespace capsim::config

@@ -1,0 +1,180 @@
+#include "models/batch_job.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <limits>
+
+namespace capsim::models {
+
+using sim::Duration;
+using sim::Time;
+
+void JobEventLog::Add(double t, const std::string& j, const char* e, double g, double tok) {
+  time_s.push_back(t);
+  job.push_back(j);
+  event.push_back(e);
+  gpus.push_back(g);
+  tokens.push_back(tok);
+}
+
+BatchJob::BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log)
+    : sim_(sim),
+      params_(std::move(params)),
+      log_(log),
+      finish_time_s_(std::numeric_limits<double>::quiet_NaN()),
+      held_gpus_(sim.Now(), 0),
+      busy_gpus_(sim.Now(), 0) {
+  assert(params_.gpus_per_node > 0 && params_.min_gpus > 0);
+  assert(params_.min_gpus <= params_.max_gpus);
+  assert(params_.tokens_per_gpu_second > 0 && params_.tokens_target > 0);
+  segment_start_ = sim.Now();
+}
+
+void BatchJob::Log(const char* event) {
+  if (log_ != nullptr) log_->Add(sim_.Now().seconds(), params_.name, event, gpus(), TokensDone());
+}
+
+void BatchJob::SetState(State s) {
+  state_ = s;
+  const double held = static_cast<double>((nodes_.size() + pending_grow_.size()) *
+                                          static_cast<size_t>(params_.gpus_per_node));
+  held_gpus_.Set(sim_.Now(), state_ == State::kWaiting || state_ == State::kDone ? 0 : held);
+  busy_gpus_.Set(sim_.Now(), busy_gpus());
+}
+
+double BatchJob::TokensDone() const {
+  if (state_ != State::kRunning) return progress_;
+  return std::min(params_.tokens_target, progress_ + Rate() * (sim_.Now() - segment_start_).seconds());
+}
+
+void BatchJob::Accrue() {
+  if (state_ != State::kRunning) return;
+  progress_ = TokensDone();
+  segment_start_ = sim_.Now();
+}
+
+void BatchJob::Start(std::vector<int> nodes) {
+  assert(state_ == State::kWaiting);
+  assert(static_cast<int>(nodes.size()) >= min_nodes());
+  nodes_ = std::move(nodes);
+  next_checkpoint_ = Time::Max();
+  BeginRestart(restarts_ == 0 && preemptions_ == 0 ? "start" : "resume");
+}
+
+void BatchJob::BeginRestart(const char* why) {
+  ++restarts_;
+  restart_started_ = sim_.Now();
+  SetState(State::kRestarting);
+  Log(why);
+  sim_.Cancel(phase_event_);
+  phase_event_ = sim_.ScheduleAfter(Duration::Seconds(params_.restart_s), [this] { OnRestarted(); });
+}
+
+void BatchJob::OnRestarted() {
+  lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
+  segment_start_ = sim_.Now();
+  SetState(State::kRunning);
+  Log("running");
+  next_checkpoint_ = sim_.Now() + Duration::Seconds(params_.checkpoint_interval_s);
+  ScheduleRunningEvents();
+}
+
+void BatchJob::ScheduleRunningEvents() {
+  double remaining = params_.tokens_target - progress_;
+  Time finish = sim_.Now() + Duration::Seconds(std::max(0.0, remaining / Rate()));
+  if (finish <= next_checkpoint_) {
+    finish_event_ = sim_.Schedule(finish, [this] { OnFinished(); });
+  } else {
+    phase_event_ = sim_.Schedule(next_checkpoint_, [this] { OnCheckpointStart(); });
+  }
+}
+
+void BatchJob::OnCheckpointStart() {
+  Accrue();
+  SetState(State::kCheckpointing);
+  phase_event_ =
+      sim_.ScheduleAfter(Duration::Seconds(params_.checkpoint_write_s), [this] { OnCheckpointDone(); });
+}
+
+void BatchJob::OnCheckpointDone() {
+  committed_ = progress_;
+  Log("checkpoint");
+  if (!pending_grow_.empty()) {
+    nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
+    pending_grow_.clear();
+    BeginRestart("grow");
+    return;
+  }
+  segment_start_ = sim_.Now();
+  SetState(State::kRunning);
+  next_checkpoint_ = sim_.Now() + Duration::Seconds(params_.checkpoint_interval_s);
+  ScheduleRunningEvents();
+}
+
+void BatchJob::OnFinished() {
+  Accrue();
+  progress_ = committed_ = params_.tokens_target;
+  finish_time_s_ = sim_.Now().seconds();
+  SetState(State::kDone);
+  Log("finished");
+  if (on_finished_) on_finished_(*this);  // the scheduler takes back nodes()
+  nodes_.clear();
+}
+
+void BatchJob::Interrupt(const char* why) {
+  Accrue();
+  if (state_ == State::kRestarting) {
+    lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
+  }
+  double lost_tokens = progress_ - committed_;
+  lost_gpu_seconds_ += lost_tokens / params_.tokens_per_gpu_second;
+  progress_ = committed_;
+  sim_.Cancel(phase_event_);
+  sim_.Cancel(finish_event_);
+  ++preemptions_;
+  Log(why);
+}
+
+std::vector<int> BatchJob::Preempt() {
+  assert(state_ != State::kWaiting && state_ != State::kDone);
+  Interrupt("preempted");
+  std::vector<int> freed = std::move(nodes_);
+  nodes_.clear();
+  freed.insert(freed.end(), pending_grow_.begin(), pending_grow_.end());
+  pending_grow_.clear();
+  SetState(State::kWaiting);
+  return freed;
+}
+
+std::vector<int> BatchJob::Shrink(int count) {
+  assert(state_ != State::kWaiting && state_ != State::kDone);
+  assert(count > 0 && count < static_cast<int>(nodes_.size()));
+  Interrupt("shrunk");
+  std::vector<int> freed(nodes_.end() - count, nodes_.end());
+  nodes_.resize(nodes_.size() - count);
+  nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
+  pending_grow_.clear();
+  BeginRestart("resume");
+  return freed;
+}
+
+void BatchJob::Grow(std::vector<int> extra) {
+  assert(state_ != State::kWaiting && state_ != State::kDone);
+  if (state_ == State::kRestarting) {
+    // Not computing yet: restart on the larger allocation (the restart clock starts over).
+    lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
+    nodes_.insert(nodes_.end(), extra.begin(), extra.end());
+    --restarts_;
+    BeginRestart("grow");
+    return;
+  }
+  pending_grow_.insert(pending_grow_.end(), extra.begin(), extra.end());
+  if (state_ == State::kRunning) {
+    sim_.Cancel(phase_event_);
+    sim_.Cancel(finish_event_);
+    OnCheckpointStart();  // checkpoint now; the restart on all nodes follows it
+  }
+}
+
+}  // namespace capsim::models

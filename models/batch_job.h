@@ -1,0 +1,127 @@
+#ifndef CAPSIM_MODELS_BATCH_JOB_H_
+#define CAPSIM_MODELS_BATCH_JOB_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "sim/simulator.h"
+#include "sim/statistics.h"
+
+namespace capsim::models {
+
+// What a training or distillation job needs to know to make progress.
+struct JobParams {
+  std::string name;
+  std::string kind;                  // "training" | "distillation"
+  int gpus_per_node = 8;
+  int min_gpus = 0;                  // smallest allocation it runs on (== max for a gang)
+  int max_gpus = 0;                  // largest allocation it asks for
+  double tokens_target = 0;
+  double tokens_per_gpu_second = 0;  // throughput per GPU while running
+  double checkpoint_interval_s = 1800;
+  double checkpoint_write_s = 60;
+  double restart_s = 600;            // reschedule + load + warm-up before progress resumes
+};
+
+// One row per job state change, shared by all jobs of a run (becomes /tables/job_events).
+struct JobEventLog {
+  std::vector<double> time_s;
+  std::vector<std::string> job;
+  std::vector<std::string> event;
+  std::vector<double> gpus;
+  std::vector<double> tokens;
+  void Add(double t, const std::string& j, const char* e, double g, double tok);
+};
+
+// A batch job (training or distillation) on whole nodes. It progresses at a constant rate per GPU
+// while running, pauses to write checkpoints every interval of running time, pays a restart cost
+// whenever it (re)starts, and loses the work since its last checkpoint when preempted or shrunk.
+// Its nodes are handed to it and taken back by the fleet scheduler.
+//
+//   BatchJob job(sim, params, &log);
+//   job.Start({0, 1, 2, 3});
+//   ... std::vector<int> freed = job.Preempt();
+class BatchJob {
+ public:
+  enum class State { kWaiting, kRestarting, kRunning, kCheckpointing, kDone };
+
+  BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log);
+  BatchJob(const BatchJob&) = delete;
+  BatchJob& operator=(const BatchJob&) = delete;
+
+  // Sets the function called once when the job reaches its token target.
+  void SetOnFinished(std::function<void(BatchJob&)> f) { on_finished_ = std::move(f); }
+
+  // Starts (or resumes) a waiting job on `nodes`; progress resumes after the restart cost.
+  void Start(std::vector<int> nodes);
+  // Stops the job, losing the work since its last checkpoint; returns all its nodes.
+  std::vector<int> Preempt();
+  // Gives back `count` of its nodes (fewer than it holds), losing the work since the last
+  // checkpoint and restarting on the rest; returns the freed nodes.
+  std::vector<int> Shrink(int count);
+  // Adds `extra` nodes: the job checkpoints, then restarts on the larger allocation.
+  void Grow(std::vector<int> extra);
+
+  const JobParams& params() const { return params_; }
+  State state() const { return state_; }
+  bool done() const { return state_ == State::kDone; }
+  const std::vector<int>& nodes() const { return nodes_; }
+  int gpus() const { return static_cast<int>(nodes_.size()) * params_.gpus_per_node; }
+  int min_nodes() const { return params_.min_gpus / params_.gpus_per_node; }
+  int max_nodes() const { return params_.max_gpus / params_.gpus_per_node; }
+  // Tokens processed so far, including work not yet saved by a checkpoint.
+  double TokensDone() const;
+  double tokens_committed() const { return committed_; }
+  int preemptions() const { return preemptions_; }
+  int restarts() const { return restarts_; }
+  // Simulated time of completion in seconds; NaN while unfinished.
+  double finish_time_s() const { return finish_time_s_; }
+  // GPU-seconds held so far (any state but waiting).
+  double HeldGpuSeconds() const { return held_gpus_.Integral(sim_.Now()); }
+  // GPU-seconds spent computing (running state).
+  double BusyGpuSeconds() const { return busy_gpus_.Integral(sim_.Now()); }
+  // GPU-seconds wasted: restarts plus work lost to preemption.
+  double LostGpuSeconds() const { return lost_gpu_seconds_; }
+  int busy_gpus() const { return state_ == State::kRunning ? gpus() : 0; }
+
+ private:
+  double Rate() const { return params_.tokens_per_gpu_second * gpus(); }
+  void SetState(State s);
+  // Folds the progress of the running segment up to now into progress_.
+  void Accrue();
+  // Loses uncommitted work and cancels pending events.
+  void Interrupt(const char* why);
+  void BeginRestart(const char* why);
+  void OnRestarted();
+  void OnCheckpointStart();
+  void OnCheckpointDone();
+  void OnFinished();
+  void ScheduleRunningEvents();
+  void Log(const char* event);
+
+  sim::Simulator& sim_;
+  JobParams params_;
+  JobEventLog* log_;
+  std::function<void(BatchJob&)> on_finished_;
+  State state_ = State::kWaiting;
+  std::vector<int> nodes_;
+  std::vector<int> pending_grow_;
+  double committed_ = 0;         // tokens saved by the last checkpoint
+  double progress_ = 0;          // tokens done as of segment_start_
+  sim::Time segment_start_;      // start of the current running segment
+  sim::Time restart_started_;
+  sim::Time next_checkpoint_;    // when the running job next checkpoints
+  sim::EventId phase_event_;     // restart-done, checkpoint-start or checkpoint-done
+  sim::EventId finish_event_;
+  int preemptions_ = 0;
+  int restarts_ = 0;
+  double finish_time_s_;
+  double lost_gpu_seconds_ = 0;
+  sim::TimeWeighted held_gpus_;
+  sim::TimeWeighted busy_gpus_;
+};
+
+}  // namespace capsim::models
+
+#endif  // CAPSIM_MODELS_BATCH_JOB_H_

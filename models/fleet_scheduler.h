@@ -1,0 +1,76 @@
+#ifndef CAPSIM_MODELS_FLEET_SCHEDULER_H_
+#define CAPSIM_MODELS_FLEET_SCHEDULER_H_
+
+#include <vector>
+
+#include "models/batch_job.h"
+#include "sim/simulator.h"
+#include "sim/statistics.h"
+
+namespace capsim::models {
+
+// The priority-preemption policy over one pool of identical nodes. Each workload has a rank
+// (0 = highest priority). The avatar service asks for nodes one at a time and may take them from
+// lower-ranked jobs (lowest rank first: a gang job is stopped whole, an elastic job shrinks while
+// it stays above its minimum). Idle nodes go to jobs in rank order; a job that cannot start on
+// idle nodes may preempt lower-ranked jobs to start.
+//
+//   FleetScheduler sched(sim, /*nodes=*/64, /*avatar_rank=*/0, /*preemption=*/true, /*reserve=*/1);
+//   sched.AddJob(&training, /*rank=*/2);
+//   sched.Reallocate();
+//   int node = sched.GrantAvatarNode();
+class FleetScheduler {
+ public:
+  // `grow_reserve` idle nodes are kept out of elastic growth (spare room for the avatar pool).
+  FleetScheduler(sim::Simulator& sim, int nodes, int avatar_rank, bool preemption,
+                 int grow_reserve = 0);
+
+  // Registers a job with its priority rank; the job must outlive the scheduler.
+  void AddJob(BatchJob* job, int rank);
+  // Hands idle nodes to waiting and elastic jobs in priority order (and preempts lower-ranked
+  // jobs for a higher-ranked job that cannot otherwise start, when preemption is on).
+  void Reallocate();
+  // A node for the avatar service (idle, else taken from lower-ranked jobs); -1 when none.
+  int GrantAvatarNode();
+  // Takes a node back from the avatar service and reallocates.
+  void ReturnAvatarNode(int node);
+  // Called when a job finishes: its nodes become idle and are reallocated.
+  void OnJobFinished(BatchJob& job);
+
+  int nodes() const { return nodes_; }
+  int idle_nodes() const { return static_cast<int>(idle_.size()); }
+  int avatar_nodes() const { return avatar_nodes_; }
+  // Jobs neither running nor done.
+  int waiting_jobs() const;
+  // Node-seconds the avatar service has held so far.
+  double AvatarNodeSeconds() const { return avatar_node_count_.Integral(sim_.Now()); }
+  // Node-seconds idle so far.
+  double IdleNodeSeconds() const { return idle_count_.Integral(sim_.Now()); }
+
+ private:
+  struct Entry {
+    BatchJob* job;
+    int rank;
+  };
+  // Frees up to `want` nodes from jobs ranked strictly below `rank` (lowest first).
+  void PreemptBelow(int rank, int want);
+  int TakeIdle();
+  void GiveIdle(const std::vector<int>& nodes);
+  std::vector<int> TakeIdleNodes(int n);
+  void Touch();
+
+  sim::Simulator& sim_;
+  int nodes_;
+  int avatar_rank_;
+  bool preemption_;
+  int grow_reserve_;
+  int avatar_nodes_ = 0;
+  std::vector<int> idle_;      // idle node ids, kept sorted descending (lowest id handed first)
+  std::vector<Entry> jobs_;    // in rank order
+  sim::TimeWeighted avatar_node_count_;
+  sim::TimeWeighted idle_count_;
+};
+
+}  // namespace capsim::models
+
+#endif  // CAPSIM_MODELS_FLEET_SCHEDULER_H_

@@ -1,0 +1,58 @@
+#ifndef CAPSIM_MODELS_RESULT_H_
+#define CAPSIM_MODELS_RESULT_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace capsim::models {
+
+// One headline number. `key` is a flat dotted name ("avatar.ttff_p99_s").
+struct SummaryMetric {
+  std::string key;
+  double value = 0;
+  std::string units;       // UDUNITS-style ("s", "1", "USD", "GPU h")
+  std::string long_name;   // human-readable label for tables and plots
+};
+
+// A numeric column of a table or timeseries.
+struct Column {
+  std::string name;
+  std::string units;
+  std::string long_name;
+  std::vector<double> values;
+};
+
+// A text column of a table.
+struct TextColumn {
+  std::string name;
+  std::string long_name;
+  std::vector<std::string> values;
+};
+
+// A columnar table: every column has the same number of rows.
+struct Table {
+  std::vector<TextColumn> text;
+  std::vector<Column> numeric;
+};
+
+// Series sampled at common instants; `time` holds seconds since the start of the run.
+struct Timeseries {
+  Column time;
+  std::vector<Column> series;
+};
+
+// Everything one run produces; the reports layer writes it to HDF5 and prints its summary.
+struct RunResult {
+  std::string scenario_name;
+  std::string scenario_text;   // the resolved scenario YAML
+  uint64_t seed = 0;
+  std::vector<SummaryMetric> summary;
+  Timeseries timeseries;
+  Table jobs;                  // one row per training/distillation job
+  Table job_events;            // one row per job state change
+};
+
+}  // namespace capsim::models
+
+#endif  // CAPSIM_MODELS_RESULT_H_

@@ -1,0 +1,171 @@
+#include "models/run_report.h"
+
+#include <cmath>
+#include <limits>
+
+#include "models/period_cost.h"
+
+namespace capsim::models {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kHour = 3600.0;
+
+class SummaryBuilder {
+ public:
+  void Add(const char* key, double value, const char* units, const char* long_name) {
+    metrics_.push_back({key, value, units, long_name});
+  }
+  std::vector<SummaryMetric> Take() { return std::move(metrics_); }
+
+ private:
+  std::vector<SummaryMetric> metrics_;
+};
+
+void AddAvatarMetrics(const AvatarService& a, SummaryBuilder& s) {
+  const AvatarSpec& spec = a.spec();
+  const double rejected = static_cast<double>(a.rejected_by_capacity() + a.rejected_by_limit());
+  const double arrived = static_cast<double>(a.sessions_arrived());
+  const double p99 = a.ttff().Quantile(0.99);
+  const double miss = a.frames() > 0 ? a.missed_frames() / a.frames() : 0;
+  s.Add("avatar.sessions_arrived", arrived, "1", "avatar sessions arrived");
+  s.Add("avatar.sessions_admitted", static_cast<double>(a.sessions_admitted()), "1",
+        "avatar sessions admitted");
+  s.Add("avatar.sessions_rejected", rejected, "1", "avatar sessions rejected");
+  s.Add("avatar.rejected_by_capacity", static_cast<double>(a.rejected_by_capacity()), "1",
+        "rejected: no GPU capacity");
+  s.Add("avatar.rejected_by_limit", static_cast<double>(a.rejected_by_limit()), "1",
+        "rejected: admission limit");
+  s.Add("avatar.rejected_fraction", arrived > 0 ? rejected / arrived : 0, "1",
+        "share of sessions rejected");
+  s.Add("avatar.peak_sessions", a.PeakSessions(), "1", "peak concurrent sessions");
+  s.Add("avatar.mean_sessions", a.MeanSessions(), "1", "mean concurrent sessions");
+  s.Add("avatar.session_minutes", a.session_seconds() / 60.0, "min", "avatar-minutes served");
+  s.Add("avatar.turns", static_cast<double>(a.turns()), "1", "agent turns");
+  s.Add("avatar.ttff_p50_s", a.ttff().Quantile(0.5), "s", "time to first frame p50");
+  s.Add("avatar.ttff_p99_s", p99, "s", "time to first frame p99");
+  s.Add("avatar.frame_miss_rate", miss, "1", "share of frames missing their deadline");
+  s.Add("avatar.frames", a.frames(), "1", "frames rendered");
+  const bool slo = a.turns() > 0 && p99 <= spec.slo_ttff_p99_s && miss <= spec.slo_frame_miss_rate;
+  s.Add("avatar.slo_met", slo ? 1 : 0, "1", "TTFF p99 and frame-miss SLOs both met (1 = yes)");
+  s.Add("avatar.gpu_per_session", a.mean_share(), "GPU", "mean GPU share of one session");
+}
+
+void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
+  double train_tokens = 0, distill_tokens = 0, delay = kNaN, train_pre = 0, distill_pre = 0;
+  double train_lost = 0, distill_lost = 0;
+  size_t trainings = in.training_delay_s.size();
+  for (size_t i = 0; i < in.jobs.size(); ++i) {
+    const BatchJob& j = *in.jobs[i];
+    const bool training = i < trainings;
+    (training ? train_tokens : distill_tokens) += j.TokensDone();
+    (training ? train_pre : distill_pre) += j.preemptions();
+    (training ? train_lost : distill_lost) += j.LostGpuSeconds() / kHour;
+    if (training && !std::isnan(in.training_delay_s[i])) {
+      delay = std::isnan(delay) ? in.training_delay_s[i] : std::max(delay, in.training_delay_s[i]);
+    }
+  }
+  if (trainings > 0) {
+    s.Add("training.tokens", train_tokens, "1", "training tokens processed");
+    s.Add("training.delay_s", delay, "s", "training delay vs running alone (worst job)");
+    s.Add("training.preemptions", train_pre, "1", "training preemptions");
+    s.Add("training.lost_gpu_hours", train_lost, "GPU h", "training GPU-hours lost");
+  }
+  if (in.jobs.size() > trainings) {
+    s.Add("distillation.tokens", distill_tokens, "1", "distillation tokens processed");
+    s.Add("distillation.preemptions", distill_pre, "1", "distillation preemptions and shrinks");
+    s.Add("distillation.lost_gpu_hours", distill_lost, "GPU h", "distillation GPU-hours lost");
+  }
+}
+
+Table BuildJobsTable(const RunReportInputs& in) {
+  Table t;
+  TextColumn name{"name", "job name", {}}, kind{"kind", "job kind", {}};
+  Column gpus{"gpus_max", "GPU", "largest allocation", {}};
+  Column target{"tokens_target", "1", "token target", {}};
+  Column done{"tokens_done", "1", "tokens processed", {}};
+  Column committed{"tokens_committed", "1", "tokens saved by checkpoints", {}};
+  Column rate{"tokens_per_gpu_second", "1/s", "throughput per GPU while running", {}};
+  Column pre{"preemptions", "1", "preemptions and shrinks", {}};
+  Column restarts{"restarts", "1", "starts and restarts", {}};
+  Column held{"gpu_hours", "GPU h", "GPU-hours held", {}};
+  Column lost{"lost_gpu_hours", "GPU h", "GPU-hours lost to restarts and rework", {}};
+  Column finish{"finish_time", "s", "completion time (NaN: unfinished)", {}};
+  Column delay{"delay", "s", "delay vs running alone (training)", {}};
+  for (size_t i = 0; i < in.jobs.size(); ++i) {
+    const BatchJob& j = *in.jobs[i];
+    name.values.push_back(j.params().name);
+    kind.values.push_back(j.params().kind);
+    gpus.values.push_back(j.params().max_gpus);
+    target.values.push_back(j.params().tokens_target);
+    done.values.push_back(j.TokensDone());
+    committed.values.push_back(j.tokens_committed());
+    rate.values.push_back(j.params().tokens_per_gpu_second);
+    pre.values.push_back(j.preemptions());
+    restarts.values.push_back(j.restarts());
+    held.values.push_back(j.HeldGpuSeconds() / kHour);
+    lost.values.push_back(j.LostGpuSeconds() / kHour);
+    finish.values.push_back(j.finish_time_s());
+    delay.values.push_back(i < in.training_delay_s.size() ? in.training_delay_s[i] : kNaN);
+  }
+  t.text = {name, kind};
+  t.numeric = {gpus, target, done, committed, rate, pre, restarts, held, lost, finish, delay};
+  return t;
+}
+
+Table BuildJobEventsTable(const JobEventLog& log) {
+  Table t;
+  t.text = {{"job", "job name", log.job}, {"event", "state change", log.event}};
+  t.numeric = {{"time", "s", "time of the change", log.time_s},
+               {"gpus", "GPU", "GPUs held after the change", log.gpus},
+               {"tokens", "1", "tokens processed at the change", log.tokens}};
+  return t;
+}
+
+}  // namespace
+
+RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
+  const Scenario& sc = *in.scenario;
+  SummaryBuilder s;
+  if (in.avatar != nullptr) AddAvatarMetrics(*in.avatar, s);
+  AddJobMetrics(in, s);
+
+  const double gpus = static_cast<double>(in.pool->nodes) * in.pool->gpus_per_node;
+  const double gpu_hours = gpus * sc.horizon_s / kHour;
+  const int gpn = in.pool->gpus_per_node;
+  double train_h = 0, distill_h = 0;
+  for (size_t i = 0; i < in.jobs.size(); ++i) {
+    (i < in.training_delay_s.size() ? train_h : distill_h) += in.jobs[i]->HeldGpuSeconds() / kHour;
+  }
+  const double avatar_h = in.scheduler->AvatarNodeSeconds() * gpn / kHour;
+  s.Add("gpu_hours.avatar", avatar_h, "GPU h", "GPU-hours granted to avatars");
+  s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
+  s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");
+  s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h",
+        "GPU-hours idle");
+  s.Add("gpu_hours.total", gpu_hours, "GPU h", "GPU-hours of the pool");
+
+  GpuUsage usage{gpus * sc.horizon_s, in.busy_gpu_seconds};
+  PeriodCost cost = ComputePeriodCost(*in.gpu, *in.pool, *in.site, sc.finance, sc.horizon_s, usage);
+  s.Add("power.it_avg_mw", cost.it_energy_j / sc.horizon_s / 1e6, "MW", "mean IT power");
+  s.Add("energy.facility_mwh", cost.facility_energy_j / 3.6e9, "MWh", "facility energy");
+  s.Add("cost.depreciation_usd", cost.depreciation_usd, "USD", "server depreciation share");
+  s.Add("cost.energy_usd", cost.energy_usd, "USD", "energy cost");
+  s.Add("cost.total_usd", cost.total_usd, "USD", "cost of the period");
+  if (in.avatar != nullptr) {
+    // Avatars carry the share of the period's cost matching their share of GPU-hours.
+    const double minutes = in.avatar->session_seconds() / 60.0;
+    const double share = gpu_hours > 0 ? avatar_h / gpu_hours : 0;
+    s.Add("cost.per_avatar_minute_usd", minutes > 0 ? cost.total_usd * share / minutes : kNaN,
+          "USD/min", "cost per avatar-minute (GPU-hour share of the period cost)");
+  }
+  s.Add("run.events", static_cast<double>(in.events_handled), "1", "simulation events handled");
+
+  RunResult result;
+  result.summary = s.Take();
+  result.jobs = BuildJobsTable(in);
+  result.job_events = BuildJobEventsTable(log);
+  return result;
+}
+
+}  // namespace capsim::models

@@ -1,0 +1,34 @@
+#ifndef CAPSIM_MODELS_RUN_REPORT_H_
+#define CAPSIM_MODELS_RUN_REPORT_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "models/avatar_service.h"
+#include "models/batch_job.h"
+#include "models/fleet_scheduler.h"
+#include "models/result.h"
+#include "models/scenario.h"
+
+namespace capsim::models {
+
+// The end state of a shared-fleet run, as the report needs it.
+struct RunReportInputs {
+  const Scenario* scenario = nullptr;
+  const GpuSpec* gpu = nullptr;
+  const PoolSpec* pool = nullptr;
+  const SiteSpec* site = nullptr;
+  const AvatarService* avatar = nullptr;       // null when the scenario has none
+  const FleetScheduler* scheduler = nullptr;
+  std::vector<const BatchJob*> jobs;           // trainings first, then distillations
+  std::vector<double> training_delay_s;        // per training job; NaN when not measured
+  uint64_t events_handled = 0;
+  double busy_gpu_seconds = 0;
+};
+
+// Builds the summary metrics, the jobs table and the job events table of a finished run.
+RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log);
+
+}  // namespace capsim::models
+
+#endif  // CAPSIM_MODELS_RUN_REPORT_H_

@@ -1,0 +1,137 @@
+#ifndef CAPSIM_MODELS_SCENARIO_H_
+#define CAPSIM_MODELS_SCENARIO_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/catalog.h"
+
+namespace capsim::models {
+
+// An immutable, validated scenario in SI units (seconds, watts, bytes, US dollars, 1/s).
+// Built by config::LoadScenario from YAML; see scenarios/README.md for every key and its default.
+
+struct SiteSpec {
+  std::string name;
+  double power_cap_watts = 0;       // facility IT power cap
+  double pue = 1.0;                 // power usage effectiveness (>= 1)
+  double energy_price_usd_per_joule = 0;  // tariff (YAML: "0.07 USD/kWh")
+};
+
+struct PoolSpec {
+  std::string name;
+  std::string site;                 // a SiteSpec name
+  std::string gpu;                  // a GpuSpec name in the catalog
+  int nodes = 0;
+  int gpus_per_node = 8;
+  double host_power_fraction = 0.3;  // host/NIC/fan power as a fraction of GPU TDP
+  double server_price_usd = 0;       // per node; 0 = derive from GPU list price x server_overhead
+};
+
+struct ArrivalSpec {
+  enum class Kind { kPoisson, kDiurnalPoisson };
+  Kind kind = Kind::kDiurnalPoisson;
+  double peak_rate_per_s = 0;       // the rate itself for kPoisson
+  double peak_to_mean = 1.0;        // diurnal only: peak rate / daily mean rate (> 1)
+  double peak_time_s = 20 * 3600;   // diurnal only: time of day of the peak
+};
+
+struct LognormalSpec {
+  double median = 0;                // seconds
+  double mean = 0;                  // seconds (>= median)
+  double cap = 0;                   // seconds; 0 = no cap
+};
+
+// One stage of the avatar pipeline. GPU shares are fractions of one GPU of the pool.
+struct StageSpec {
+  double latency_s = 0;             // nominal latency added to the time to first frame
+  double gpu_share = 0;             // GPU share while the stage is active
+};
+
+struct AvatarSpec {
+  std::string name;
+  std::string tier;                 // an AvatarTierSpec name
+  double fps = 25;
+  ArrivalSpec arrivals;
+  LognormalSpec session_length;
+  double user_speaking_mean_s = 8;  // mean length of a user turn (lognormal)
+  double agent_speaking_mean_s = 7.5;  // mean length of an agent reply (lognormal)
+  double turn_sigma = 0.5;          // lognormal sigma of both turn lengths
+  double latency_sigma = 0.3;       // lognormal sigma of each stage latency draw
+  double frame_time_cv = 0.1;       // coefficient of variation of per-frame render time
+  StageSpec end_of_turn;            // CPU only (gpu_share ignored)
+  StageSpec asr;                    // active while the user speaks
+  StageSpec llm;                    // active while the reply is generated
+  StageSpec tts;                    // active while the agent speaks
+  StageSpec face;                   // active while the agent speaks (idle_share while listening)
+  double face_idle_share = 0;       // face GPU share while listening
+  StageSpec encode;                 // active for the whole session (0 share = CPU encode)
+  StageSpec network;                // transport (gpu_share ignored)
+  int max_sessions = 0;             // admission limit on concurrent sessions
+  double gpu_load_target = 0.85;    // packing target: summed mean share per GPU
+  double peak_load_limit = 1.0;     // packing limit: summed peak share per GPU
+  double slo_ttff_p99_s = 1.0;
+  double slo_frame_miss_rate = 0.005;
+};
+
+// A gang-scheduled training job on a fixed number of GPUs.
+struct TrainingSpec {
+  std::string name;
+  std::string model;                // a ModelSpec name
+  int gpus = 0;                     // gang size (a multiple of the pool's gpus_per_node)
+  double tokens = 0;                // token target
+  double efficiency = 0;            // achieved FLOP/s / peak (MFU); 0 = catalog GEMM efficiency
+  double checkpoint_interval_s = 1800;
+  double checkpoint_write_s = 60;   // progress pauses while a checkpoint is written
+  double restart_s = 600;           // reschedule + load + warm-up after a preemption
+};
+
+// Distillation: a teacher forward pass plus student training per token, preemptible and elastic.
+struct DistillationSpec {
+  std::string name;
+  std::string teacher;              // a ModelSpec name
+  std::string student;              // a ModelSpec name
+  int min_gpus = 0;                 // smallest allocation it runs on
+  int max_gpus = 0;                 // largest allocation it asks for
+  double tokens = 0;
+  double efficiency = 0;            // 0 = catalog GEMM efficiency
+  double checkpoint_interval_s = 1800;
+  double checkpoint_write_s = 30;
+  double restart_s = 300;
+};
+
+struct PolicySpec {
+  // Workload names, highest priority first. Preemption takes from the lowest priority first.
+  std::vector<std::string> order;
+  bool preemption = true;
+  double rebalance_interval_s = 60;  // how often the avatar pool is checked for shrinking
+  int headroom_nodes = 1;            // spare nodes the avatar pool keeps beyond its reservation
+};
+
+struct FinanceSpec {
+  double server_life_s = 5.5 * 365.25 * 86400;  // straight-line depreciation life
+  double residual_fraction = 0;                 // residual value at end of life
+  double server_overhead = 1.23;  // node price / (GPUs x GPU list price) when no server_price
+};
+
+struct Scenario {
+  std::string name;
+  std::string source_path;          // the YAML file it came from
+  std::string resolved_text;        // the YAML after --set overrides, stored in results
+  uint64_t seed = 1;
+  double horizon_s = 86400;
+  double sample_interval_s = 300;   // timeseries sampling period
+  std::vector<SiteSpec> sites;
+  std::vector<PoolSpec> pools;      // exactly one pool in this version
+  std::vector<AvatarSpec> avatars;  // at most one avatar service in this version
+  std::vector<TrainingSpec> trainings;
+  std::vector<DistillationSpec> distillations;
+  PolicySpec policy;
+  FinanceSpec finance;
+  Catalog catalog;                  // the catalog the scenario was resolved against
+};
+
+}  // namespace capsim::models
+
+#endif  // CAPSIM_MODELS_SCENARIO_H_

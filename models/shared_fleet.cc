@@ -1,0 +1,253 @@
+#include "models/shared_fleet.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "models/avatar_service.h"
+#include "models/batch_job.h"
+#include "models/fleet_scheduler.h"
+#include "models/job_throughput.h"
+#include "models/period_cost.h"
+#include "models/run_report.h"
+#include "sim/simulator.h"
+
+namespace capsim::models {
+namespace {
+
+using sim::Duration;
+using sim::Time;
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+Status Missing(const std::string& what, const std::string& name) {
+  return Status::Error("scenario references unknown " + what + " '" + name + "'");
+}
+
+// Everything resolved from the catalog before the run starts.
+struct Resolved {
+  const PoolSpec* pool = nullptr;
+  const SiteSpec* site = nullptr;
+  const GpuSpec* gpu = nullptr;
+  std::vector<JobParams> jobs;
+};
+
+Result<Resolved> Resolve(const Scenario& sc) {
+  Resolved r;
+  if (sc.pools.size() != 1) return Status::Error("this version simulates exactly one pool");
+  r.pool = &sc.pools[0];
+  for (const SiteSpec& s : sc.sites) {
+    if (s.name == r.pool->site) r.site = &s;
+  }
+  if (r.site == nullptr) return Missing("site", r.pool->site);
+  r.gpu = sc.catalog.FindGpu(r.pool->gpu);
+  if (r.gpu == nullptr) return Missing("GPU", r.pool->gpu);
+  const int gpn = r.pool->gpus_per_node;
+  for (const TrainingSpec& t : sc.trainings) {
+    const ModelSpec* m = sc.catalog.FindModel(t.model);
+    if (m == nullptr) return Missing("model", t.model);
+    r.jobs.push_back({t.name, "training", gpn, t.gpus, t.gpus, t.tokens,
+                      TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency),
+                      t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s});
+  }
+  for (const DistillationSpec& d : sc.distillations) {
+    const ModelSpec* teacher = sc.catalog.FindModel(d.teacher);
+    if (teacher == nullptr) return Missing("model", d.teacher);
+    const ModelSpec* student = sc.catalog.FindModel(d.student);
+    if (student == nullptr) return Missing("model", d.student);
+    r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens,
+                      TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
+                                         d.efficiency),
+                      d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s});
+  }
+  for (const JobParams& j : r.jobs) {
+    if (j.min_gpus % gpn != 0 || j.max_gpus % gpn != 0 || j.max_gpus > r.pool->nodes * gpn) {
+      return Status::Error("job '" + j.name + "': GPU counts must be whole nodes within the pool");
+    }
+  }
+  return r;
+}
+
+int RankOf(const PolicySpec& policy, const std::string& name, int fallback) {
+  auto it = std::find(policy.order.begin(), policy.order.end(), name);
+  return it == policy.order.end() ? fallback : static_cast<int>(it - policy.order.begin());
+}
+
+// One simulation of the pool: the components, the sampler and the run loop.
+class FleetRun {
+ public:
+  FleetRun(const Scenario& sc, const Resolved& r, uint64_t seed, bool with_avatars,
+           const std::vector<size_t>& job_indices)
+      : sc_(sc), r_(r), horizon_(Time::FromSeconds(sc.horizon_s)) {
+    const int fallback = static_cast<int>(sc.policy.order.size());
+    const int avatar_rank = sc.avatars.empty() ? 0 : RankOf(sc.policy, sc.avatars[0].name, 0);
+    scheduler_ = std::make_unique<FleetScheduler>(sim_, r.pool->nodes, avatar_rank,
+                                                  sc.policy.preemption, sc.policy.headroom_nodes);
+    for (size_t i : job_indices) {
+      jobs_.push_back(std::make_unique<BatchJob>(sim_, r.jobs[i], &log_));
+      scheduler_->AddJob(jobs_.back().get(), RankOf(sc.policy, r.jobs[i].name, fallback));
+    }
+    if (with_avatars && !sc.avatars.empty()) {
+      avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
+                                                *scheduler_, seed, /*workload_index=*/0);
+    }
+  }
+
+  // Runs to the horizon (or until `stop_when` returns true at a sample), sampling as it goes.
+  void Run(const RunOptions* options, std::function<bool()> stop_when = nullptr) {
+    scheduler_->Reallocate();
+    if (avatar_) avatar_->Start();
+    if (options != nullptr) Sample();
+    const Duration step = Duration::Seconds(sc_.sample_interval_s);
+    Time t = sim_.Now();
+    while (t < horizon_) {
+      t = std::min(horizon_, t + step);
+      sim_.RunUntil(t);
+      if (options != nullptr) {
+        Sample();
+        if (options->progress) options->progress(t.seconds(), sc_.horizon_s, sim_.events_handled());
+      }
+      if (stop_when && stop_when()) break;
+    }
+    if (avatar_) avatar_->Finish();
+  }
+
+  const BatchJob& job(size_t i) const { return *jobs_[i]; }
+  sim::Simulator& sim() { return sim_; }
+  const AvatarService* avatar() const { return avatar_.get(); }
+  const FleetScheduler& scheduler() const { return *scheduler_; }
+  const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
+  const JobEventLog& log() const { return log_; }
+  const Timeseries& timeseries() const { return ts_; }
+  double busy_gpu_seconds() const {
+    double busy = avatar_ ? avatar_->DemandGpuSeconds() : 0;
+    for (const auto& j : jobs_) busy += j->BusyGpuSeconds();
+    return busy;
+  }
+
+ private:
+  Column& Series(size_t i, const char* name, const char* units, const char* long_name) {
+    if (ts_.series.size() <= i) ts_.series.push_back({name, units, long_name, {}});
+    return ts_.series[i];
+  }
+
+  void Sample() {
+    const double now = sim_.Now().seconds();
+    if (ts_.time.name.empty()) ts_.time = {"time", "s", "time since the start of the run", {}};
+    ts_.time.values.push_back(now);
+    const int gpn = r_.pool->gpus_per_node;
+    double training = 0, distill = 0, busy_jobs = 0, tokens_train = 0, tokens_distill = 0;
+    for (const auto& j : jobs_) {
+      const bool is_training = j->params().kind == "training";
+      const double held = j->done() ? 0 : static_cast<double>(j->nodes().size()) * gpn;
+      (is_training ? training : distill) += held;
+      (is_training ? tokens_train : tokens_distill) += j->TokensDone();
+      busy_jobs += j->busy_gpus();
+    }
+    const AvatarService* a = avatar_.get();
+    const double frames = a ? a->frames() : 0, missed = a ? a->missed_frames() : 0;
+    const double df = frames - last_frames_, dm = missed - last_missed_;
+    last_frames_ = frames;
+    last_missed_ = missed;
+    const double demand = a ? a->demand() : 0;
+    const double gpus = static_cast<double>(r_.pool->nodes) * gpn;
+    size_t i = 0;
+    Series(i++, "arrival_rate", "1/s", "avatar session arrival rate")
+        .values.push_back(a ? a->arrivals().Rate(now) : 0);
+    Series(i++, "active_sessions", "1", "active avatar sessions")
+        .values.push_back(a ? a->active_sessions() : 0);
+    Series(i++, "sessions_rejected", "1", "avatar sessions rejected so far")
+        .values.push_back(a ? static_cast<double>(a->rejected_by_capacity() + a->rejected_by_limit())
+                            : 0);
+    Series(i++, "avatar_gpus", "GPU", "GPUs granted to the avatar service")
+        .values.push_back(a ? a->granted_gpus() : 0);
+    Series(i++, "avatar_gpu_demand", "GPU", "GPU share in use by avatar sessions")
+        .values.push_back(demand);
+    Series(i++, "training_gpus", "GPU", "GPUs held by training jobs").values.push_back(training);
+    Series(i++, "distillation_gpus", "GPU", "GPUs held by distillation jobs")
+        .values.push_back(distill);
+    Series(i++, "idle_gpus", "GPU", "GPUs not allocated to any workload")
+        .values.push_back(scheduler_->idle_nodes() * gpn);
+    Series(i++, "jobs_waiting", "1", "batch jobs waiting for GPUs")
+        .values.push_back(scheduler_->waiting_jobs());
+    Series(i++, "frame_miss_rate", "1", "share of avatar frames missing their deadline")
+        .values.push_back(df > 0 ? dm / df : 0);
+    Series(i++, "training_tokens", "1", "training tokens processed")
+        .values.push_back(tokens_train);
+    Series(i++, "distillation_tokens", "1", "distillation tokens processed")
+        .values.push_back(tokens_distill);
+    Series(i++, "it_power", "W", "IT power of the pool (GPUs and hosts)")
+        .values.push_back(ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs));
+  }
+
+  const Scenario& sc_;
+  const Resolved& r_;
+  Time horizon_;
+  sim::Simulator sim_;
+  JobEventLog log_;
+  std::unique_ptr<FleetScheduler> scheduler_;
+  std::vector<std::unique_ptr<BatchJob>> jobs_;
+  std::unique_ptr<AvatarService> avatar_;
+  Timeseries ts_;
+  double last_frames_ = 0;
+  double last_missed_ = 0;
+};
+
+}  // namespace
+
+double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, double tokens) {
+  if (tokens <= 0) return 0;
+  Result<Resolved> r = Resolve(scenario);
+  if (!r.ok()) return kNaN;
+  Resolved resolved = r.value();
+  size_t index = 0;
+  while (index < scenario.trainings.size() && scenario.trainings[index].name != job.name) ++index;
+  if (index == scenario.trainings.size()) return kNaN;
+  resolved.jobs[index].tokens_target = std::min(tokens, resolved.jobs[index].tokens_target);
+  Scenario alone = scenario;
+  alone.horizon_s = 1e4 * 86400;  // long enough for any target it reached in the horizon
+  alone.sample_interval_s = std::max(scenario.sample_interval_s, 3600.0);
+  FleetRun run(alone, resolved, 1, /*with_avatars=*/false, {index});
+  run.Run(nullptr, [&] { return run.job(0).done(); });
+  return run.job(0).finish_time_s();
+}
+
+Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options) {
+  Result<Resolved> resolved = Resolve(scenario);
+  if (!resolved.ok()) return resolved.status();
+  const Resolved& r = resolved.value();
+  std::vector<size_t> all(r.jobs.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  FleetRun run(scenario, r, options.seed, /*with_avatars=*/true, all);
+  run.Run(&options);
+
+  RunReportInputs in;
+  in.scenario = &scenario;
+  in.gpu = r.gpu;
+  in.pool = r.pool;
+  in.site = r.site;
+  in.avatar = run.avatar();
+  in.scheduler = &run.scheduler();
+  for (const auto& j : run.jobs()) in.jobs.push_back(j.get());
+  in.events_handled = run.sim().events_handled();
+  in.busy_gpu_seconds = run.busy_gpu_seconds();
+  for (size_t i = 0; i < scenario.trainings.size(); ++i) {
+    const BatchJob& job = run.job(i);
+    double delay = kNaN;
+    if (options.alone_baseline) {
+      const double alone = TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone());
+      const double reached = job.done() ? job.finish_time_s() : scenario.horizon_s;
+      delay = reached - alone;
+    }
+    in.training_delay_s.push_back(delay);
+  }
+  RunResult result = BuildRunReport(in, run.log());
+  result.timeseries = run.timeseries();
+  result.scenario_name = scenario.name;
+  result.scenario_text = scenario.resolved_text;
+  result.seed = options.seed;
+  return result;
+}
+
+}  // namespace capsim::models

@@ -1,0 +1,33 @@
+#ifndef CAPSIM_REPORTS_RESULT_SCHEMA_H_
+#define CAPSIM_REPORTS_RESULT_SCHEMA_H_
+
+// Names shared by the writer and the reader of capsim result files (see DESIGN.md,
+// "Result file (HDF5)"). Layout of schema version 1:
+//
+//   /                      attributes schema, schema_version, capsim_version, seed, created,
+//                          scenario_name
+//   /scenario              scalar string: the resolved scenario text
+//   /summary/<key>         scalar double per metric (attributes units, long_name), in order
+//   /timeseries/time       1-D seconds, dimension scale "time"; every other dataset in the
+//                          group is a 1-D series attached to it
+//   /tables/<name>/row     1-D row index, dimension scale "row"; every other dataset in the
+//                          group is a column (double or UTF-8 string) attached to it
+//
+// Groups track link creation order, which is the order of metrics, series and columns.
+
+namespace capsim::reports {
+
+inline constexpr char kResultSchema[] = "capsim.run";
+// Bump when the layout changes incompatibly; readers refuse newer versions.
+inline constexpr int kResultSchemaVersion = 1;
+
+inline constexpr char kScenarioDataset[] = "scenario";
+inline constexpr char kSummaryGroup[] = "summary";
+inline constexpr char kTimeseriesGroup[] = "timeseries";
+inline constexpr char kTablesGroup[] = "tables";
+inline constexpr char kTimeDataset[] = "time";
+inline constexpr char kRowDataset[] = "row";
+
+}  // namespace capsim::reports
+
+#endif  // CAPSIM_REPORTS_RESULT_SCHEMA_H_

@@ -1,0 +1,180 @@
+#include "config/workload_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/scenario_loader.h"
+#include "tests/config/test_files.h"
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+using testing::kMinimalScenario;
+using testing::Replace;
+
+const std::string kCatalog = std::string(CAPSIM_SOURCE_DIR) + "/data/catalog.yaml";
+
+// Workloads are read through LoadScenario so that problems carry real file positions.
+class WorkloadLoaderTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::string& text) {
+    dir_.Write("w.yaml", text);
+    return LoadScenario(path_, {}, kCatalog);
+  }
+  std::vector<std::string> Problems(const std::string& text) {
+    Result<models::Scenario> r = Load(text);
+    EXPECT_FALSE(r.ok());
+    return r.ok() ? std::vector<std::string>{} : r.status().problems();
+  }
+  std::string At(int line, int col, const std::string& rest) const {
+    return path_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + rest;
+  }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_.path() + "/w.yaml";
+};
+
+TEST_F(WorkloadLoaderTest, AvatarStageDefaultsAndTierFace) {
+  Result<models::Scenario> r = Load(kMinimalScenario);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::AvatarSpec& a = r.value().avatars.at(0);
+  EXPECT_EQ(a.arrivals.kind, models::ArrivalSpec::Kind::kPoisson);
+  EXPECT_DOUBLE_EQ(a.arrivals.peak_rate_per_s, 1);
+  EXPECT_DOUBLE_EQ(a.end_of_turn.latency_s, 0.060);
+  EXPECT_DOUBLE_EQ(a.asr.latency_s, 0.100);
+  EXPECT_DOUBLE_EQ(a.asr.gpu_share, 1.0 / 32);
+  EXPECT_DOUBLE_EQ(a.llm.latency_s, 0.250);
+  EXPECT_DOUBLE_EQ(a.llm.gpu_share, 0.01);
+  EXPECT_DOUBLE_EQ(a.tts.latency_s, 0.150);
+  EXPECT_DOUBLE_EQ(a.tts.gpu_share, 1.0 / 8);
+  EXPECT_DOUBLE_EQ(a.face.latency_s, 0.2);  // lipsync-2d tier
+  EXPECT_DOUBLE_EQ(a.face.gpu_share, 0.7);
+  EXPECT_DOUBLE_EQ(a.face_idle_share, 0);
+  EXPECT_DOUBLE_EQ(a.encode.latency_s, 0.020);
+  EXPECT_DOUBLE_EQ(a.encode.gpu_share, 0);
+  EXPECT_DOUBLE_EQ(a.network.latency_s, 0.050);
+  EXPECT_DOUBLE_EQ(a.gpu_load_target, 0.85);  // struct default
+  const models::TrainingSpec& t = r.value().trainings.at(0);
+  EXPECT_DOUBLE_EQ(t.checkpoint_interval_s, 1800);
+  EXPECT_DOUBLE_EQ(t.efficiency, 0);
+}
+
+TEST_F(WorkloadLoaderTest, StageKeysOverrideDefaultsOneByOne) {
+  Result<models::Scenario> r = Load(
+      Replace(kMinimalScenario, "    fps: 25\n",
+              "    fps: 25\n    stages: { face: { idle_share: 0.1 }, asr: { latency: 80 ms } }\n"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::AvatarSpec& a = r.value().avatars.at(0);
+  EXPECT_DOUBLE_EQ(a.face.gpu_share, 0.7);
+  EXPECT_DOUBLE_EQ(a.face_idle_share, 0.1);
+  EXPECT_DOUBLE_EQ(a.asr.latency_s, 0.080);
+  EXPECT_DOUBLE_EQ(a.asr.gpu_share, 1.0 / 32);
+}
+
+TEST_F(WorkloadLoaderTest, WarpTierIdlesOnTheGpu) {
+  Result<models::Scenario> r = Load(Replace(kMinimalScenario, "lipsync-2d", "warp-gaussian"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_DOUBLE_EQ(r.value().avatars.at(0).face_idle_share, 0.4);
+}
+
+TEST_F(WorkloadLoaderTest, DistillationFixedSize) {
+  Result<models::Scenario> r =
+      Load(Replace(kMinimalScenario, "gpus: { min: 8, max: 16 }", "gpus: 24"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().distillations.at(0).min_gpus, 24);
+  EXPECT_EQ(r.value().distillations.at(0).max_gpus, 24);
+}
+
+TEST_F(WorkloadLoaderTest, UnknownKind) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "kind: training", "kind: trainig")),
+              ElementsAre(At(23, 11,
+                             "workloads[1].kind: unknown workload kind 'trainig'; did you "
+                             "mean 'training'? known: avatar, distillation, training")));
+}
+
+TEST_F(WorkloadLoaderTest, MissingKind) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "    kind: training\n", "")),
+              ElementsAre(At(22, 5, "workloads[1]: missing required key 'kind'")));
+}
+
+TEST_F(WorkloadLoaderTest, DuplicateWorkloadNames) {
+  const std::string text = Replace(Replace(kMinimalScenario, "name: train", "name: av"),
+                                   "[av, distill, train]", "[av, distill]");
+  EXPECT_THAT(Problems(text),
+              ElementsAre(At(22, 11,
+                             "workloads[1].name: duplicate workload name 'av' (first at "
+                             "line 15)")));
+}
+
+TEST_F(WorkloadLoaderTest, UnknownModel) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "model: llama-3-8b", "model: llama-3-9b")),
+              ElementsAre(At(24, 12,
+                             "workloads[1].model: unknown model 'llama-3-9b'; did you mean "
+                             "'llama-3-8b'? known: gemma-2-27b, gpt-oss-120b, "
+                             "llama-3-405b, llama-3-70b, llama-3-8b, llama-3.2-1b, "
+                             "llama-3.2-3b, qwen-2.5-72b")));
+}
+
+TEST_F(WorkloadLoaderTest, UnknownTier) {
+  const auto p = Problems(Replace(kMinimalScenario, "tier: lipsync-2d", "tier: lipsync"));
+  EXPECT_THAT(p, ElementsAre(At(17, 11,
+                                "workloads[0].tier: unknown avatar tier 'lipsync'; did you "
+                                "mean 'lipsync-2d'? known: lipsync-2d, video-diffusion, "
+                                "warp-gaussian")));
+}
+
+TEST_F(WorkloadLoaderTest, MoreThanOneAvatar) {
+  const std::string second =
+      "  - { name: av2, kind: avatar, tier: lipsync-2d, arrivals: { kind: poisson, rate: 1 /s }, "
+      "session_length: { median: 1 min, mean: 2 min }, admission: { max_sessions: 1 } }\n"
+      "policy:\n";
+  const std::string text = Replace(Replace(kMinimalScenario, "policy:\n", second),
+                                   "[av, distill, train]", "[av, av2, distill, train]");
+  EXPECT_THAT(Problems(text),
+              ElementsAre(At(33, 24,
+                             "workloads[3].kind: this version supports at most one avatar "
+                             "workload; 'av' is already one")));
+}
+
+TEST_F(WorkloadLoaderTest, TrainingGpusNotAMultipleOfTheNode) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "gpus: 16", "gpus: 12")),
+              ElementsAre(At(25, 11,
+                             "workloads[1].gpus: must be a multiple of the pool's "
+                             "gpus_per_node (8) for a gang job")));
+}
+
+TEST_F(WorkloadLoaderTest, TrainingLargerThanThePool) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "gpus: 16", "gpus: 64")),
+              ElementsAre(At(25, 11, "workloads[1].gpus: 64 GPUs is more than the pool's 32")));
+}
+
+TEST_F(WorkloadLoaderTest, DistillationMinAboveMax) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "{ min: 8, max: 16 }", "{ min: 24, max: 16 }")),
+              ElementsAre(At(31, 18, "workloads[2].gpus.min: min (24) is larger than max (16)")));
+}
+
+TEST_F(WorkloadLoaderTest, ArrivalKindMismatch) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "{ kind: poisson, rate: 1 /s }",
+                               "{ kind: poisson, peak_rate: 1 /s }")),
+              ElementsAre(At(19, 15, "workloads[0].arrivals: missing required key 'rate'"),
+                          At(19, 43,
+                             "workloads[0].arrivals.peak_rate: only for kind "
+                             "diurnal-poisson; use 'rate' with poisson")));
+}
+
+TEST_F(WorkloadLoaderTest, SessionMeanBelowMedian) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "mean: 10 min", "mean: 1 min")),
+              ElementsAre(At(20, 44,
+                             "workloads[0].session_length.mean: must be at least the median "
+                             "(a lognormal's mean exceeds its median)")));
+}
+
+TEST_F(WorkloadLoaderTest, EfficiencyOver100Percent) {
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "    tokens: 1B\n  - name: distill",
+                               "    tokens: 1B\n    efficiency: 120%\n  - name: distill")),
+              ElementsAre(At(27, 17, "workloads[1].efficiency: '120%' is more than 100%")));
+}
+
+}  // namespace
+}  // namespace capsim::config
