@@ -65,7 +65,7 @@ TEST_F(ScenarioLoaderTest, DefaultScenarioLoadsInSiUnits) {
   const models::AvatarSpec& a = s.avatars[0];
   EXPECT_EQ(a.tier, "lipsync-2d");
   EXPECT_EQ(a.arrivals.kind, models::ArrivalSpec::Kind::kDiurnalPoisson);
-  EXPECT_DOUBLE_EQ(a.arrivals.peak_rate_per_s, 1.2);
+  EXPECT_DOUBLE_EQ(a.arrivals.peak_rate_per_s, 0.7);
   EXPECT_DOUBLE_EQ(a.arrivals.peak_to_mean, 2.3);
   EXPECT_DOUBLE_EQ(a.arrivals.peak_time_s, 72000);
   EXPECT_DOUBLE_EQ(a.session_length.median, 360);

@@ -1,0 +1,233 @@
+// End-to-end tests of the capsim program's commands, in process: real scenario files, real
+// result files, the same code path as the binary. Each bad-input case checks the exit status,
+// the file:line:col and key path in the message, and that an existing result file is untouched.
+#include "app/commands.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace capsim::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kDefault = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/default.yaml";
+// Keeps the end-to-end runs short: 3 simulated hours around the evening peak is not needed for
+// the contract under test.
+const std::vector<std::string> kShort = {"--set", "horizon=3 h"};
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Outcome Capsim(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  Console console{out, err, false};
+  std::vector<char*> argv{const_cast<char*>("capsim")};
+  for (std::string& a : args) argv.push_back(a.data());
+  const int code = Main(static_cast<int>(argv.size()), argv.data(), console);
+  return {code, out.str(), err.str()};
+}
+
+class CommandsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("capsim_app_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    output_ = (dir_ / "result.h5").string();
+    std::ofstream(output_) << "previous result";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Write(const std::string& name, const std::string& text) {
+    std::string path = (dir_ / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  // The default scenario with `from` replaced by `to` (which must occur exactly once).
+  std::string DefaultWith(const std::string& from, const std::string& to) {
+    std::ifstream in(kDefault);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    EXPECT_EQ(text.find(from, at + 1), std::string::npos) << from;
+    text.replace(at, from.size(), to);
+    return Write("scenario.yaml", text);
+  }
+  // The line number (1-based) of the first line of `path` containing `needle`.
+  static int LineOf(const std::string& path, const std::string& needle) {
+    std::ifstream in(path);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      if (line.find(needle) != std::string::npos) return n;
+    }
+    return -1;
+  }
+  // Runs `capsim run` expecting failure; checks the old result file survived.
+  Outcome RunFails(std::vector<std::string> args) {
+    std::vector<std::string> full = {"run"};
+    full.insert(full.end(), args.begin(), args.end());
+    if (std::find(args.begin(), args.end(), "-o") == args.end()) {
+      full.push_back("-o");
+      full.push_back(output_);
+    }
+    Outcome o = Capsim(full);
+    EXPECT_NE(o.code, 0);
+    std::ifstream in(output_);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(content, "previous result") << "the existing result file was touched";
+    return o;
+  }
+
+  fs::path dir_;
+  std::string output_;
+};
+
+TEST_F(CommandsTest, MissingFile) {
+  Outcome o = RunFails({(dir_ / "nope.yaml").string()});
+  EXPECT_NE(o.err.find("nope.yaml: cannot open"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, NotYaml) {
+  std::string path = Write("bad.yaml", "name: x\nhorizon: [1 day\n");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find(path + ":3:1:"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, UnknownKeyWithSuggestion) {
+  std::string path = DefaultWith("    fps: 25", "    fsp: 25");
+  Outcome o = RunFails({path});
+  const int line = LineOf(path, "fsp: 25");
+  EXPECT_NE(o.err.find(path + ":" + std::to_string(line) + ":5: workloads[0]"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("did you mean 'fps'?"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, WrongType) {
+  std::string path = DefaultWith("      nodes: 64", "      nodes: { many: 64 }");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find("fleet.pools[0].nodes"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find(path + ":" + std::to_string(LineOf(path, "many: 64"))), std::string::npos)
+      << o.err;
+}
+
+TEST_F(CommandsTest, MissingRequiredKey) {
+  std::string path = DefaultWith("horizon: 1 day", "");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find("horizon"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("required"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, NegativeCount) {
+  std::string path = DefaultWith("      nodes: 64", "      nodes: -4");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find("fleet.pools[0].nodes: must be at least 1"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, UnknownGpuListsKnownOnes) {
+  std::string path = DefaultWith("gpu: H100-SXM", "gpu: H1000");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find("fleet.pools[0].gpu: unknown GPU 'H1000'; known: B200, GB200, H100-SXM"),
+            std::string::npos)
+      << o.err;
+}
+
+TEST_F(CommandsTest, WrongUnit) {
+  std::string path = DefaultWith("      write: 1 min", "      write: 80 GHz");
+  Outcome o = RunFails({path});
+  EXPECT_NE(o.err.find("workloads[1].checkpoint.write"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("GHz"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, SetOnUnknownKey) {
+  Outcome o = RunFails({kDefault, "--set", "fleet.pools[0].nodez=32"});
+  EXPECT_NE(o.err.find("--set fleet.pools[0].nodez=32: unknown key 'nodez'"), std::string::npos)
+      << o.err;
+  EXPECT_NE(o.err.find("did you mean 'nodes'?"), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, OutputDirectoryNotWritable) {
+  // A regular file where the directory should be: no write permission can help (and root
+  // ignores permission bits).
+  std::string not_a_dir = Write("plain_file", "x");
+  Outcome o = RunFails({kDefault, "-o", not_a_dir + "/result.h5"});
+  EXPECT_NE(o.err.find("cannot write"), std::string::npos) << o.err;
+  Outcome missing = RunFails({kDefault, "-o", (dir_ / "no_such_dir" / "r.h5").string()});
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+}
+
+TEST_F(CommandsTest, ValidateListsAllProblemsAtOnce) {
+  std::string path = DefaultWith("gpu: H100-SXM", "gpu: H1000");
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  text.replace(text.find("    fps: 25"), 11, "    fps: 0");
+  text.replace(text.find("      nodes: 64"), 15, "      nodes: 64x");
+  Write("scenario.yaml", text);
+  Outcome o = Capsim({"validate", path});
+  EXPECT_EQ(o.code, 1);
+  int lines = 0;
+  for (char c : o.err) lines += c == '\n';
+  EXPECT_EQ(lines, 4) << o.err;  // three problems and the count line
+  EXPECT_NE(o.err.find("3 problem(s)"), std::string::npos) << o.err;
+  EXPECT_EQ(Capsim({"validate", kDefault}).code, 0);
+}
+
+TEST_F(CommandsTest, RunWritesAFileThatSummaryReadsBack) {
+  std::vector<std::string> args = {"run", kDefault, "-o", output_};
+  args.insert(args.end(), kShort.begin(), kShort.end());
+  Outcome run = Capsim(args);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.out.find("time to first frame p99"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("cost of the period"), std::string::npos) << run.out;
+  Outcome table = Capsim({"summary", output_});
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("time to first frame p99"), std::string::npos);
+  Outcome json = Capsim({"summary", output_, "--json"});
+  ASSERT_EQ(json.code, 0);
+  for (const char* key : {"\"avatar.ttff_p99_s\":", "\"training.delay_s\":", "\"cost.total_usd\":",
+                          "\"gpu_hours.training\":", "\"avatar.frame_miss_rate\":",
+                          "\"avatar.peak_sessions\":", "\"avatar.sessions_rejected\":"}) {
+    EXPECT_NE(json.out.find(key), std::string::npos) << key << " in " << json.out;
+  }
+}
+
+TEST_F(CommandsTest, SameSeedSameSummaryOtherSeedDiffers) {
+  auto run = [&](const std::string& out, const char* seed) {
+    std::vector<std::string> args = {"run", kDefault, "-o", out, "--seed", seed, "--quiet"};
+    args.insert(args.end(), kShort.begin(), kShort.end());
+    EXPECT_EQ(Capsim(args).code, 0);
+    return Capsim({"summary", out, "--json"}).out;
+  };
+  const std::string a = run((dir_ / "a.h5").string(), "5");
+  const std::string b = run((dir_ / "b.h5").string(), "5");
+  const std::string c = run((dir_ / "c.h5").string(), "6");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+}
+
+TEST_F(CommandsTest, SummaryOfANonResultFileFails) {
+  Outcome o = Capsim({"summary", output_});  // "previous result" is not HDF5
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find(output_), std::string::npos) << o.err;
+}
+
+TEST_F(CommandsTest, UsageErrorsExitTwo) {
+  EXPECT_EQ(Capsim({"run"}).code, 2);
+  EXPECT_EQ(Capsim({"explode"}).code, 2);
+  EXPECT_EQ(Capsim({"help"}).code, 0);
+}
+
+}  // namespace
+}  // namespace capsim::app
