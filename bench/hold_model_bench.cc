@@ -1,7 +1,8 @@
 // The classic hold model: N pending events; handling one schedules one new event at
-// now + Exp(mean 1 ms). BM_HoldModel goes through the full engine API (Simulator::Schedule with
-// an inline handler, cancellable ids, (time, priority, sequence) order); BM_HoldBaseline runs the
-// same trajectory (same RNG stream, same draws) with a bare std::priority_queue as the yardstick.
+// now + Exp(mean 1 s). BM_HoldModel goes through the full engine API (Simulator::ScheduleAfter
+// with a lambda handler stored inline, cancellable ids, (time, priority, sequence) order, run by
+// Simulator::RunEvents); BM_HoldBaseline runs the same trajectory (same RNG stream, same draws)
+// with a bare std::priority_queue as the yardstick.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>

@@ -89,10 +89,9 @@ class EventHeap {
   }
 
  private:
-#ifndef CAPSIM_HEAP_ARITY
-#define CAPSIM_HEAP_ARITY 4
-#endif
-  static constexpr size_t kArity = CAPSIM_HEAP_ARITY;
+  // Four children of 16 bytes fill one cache line. (8 was measured too: fewer levels, but slower
+  // at 1e6 pending events, where each level then spans two lines.)
+  static constexpr size_t kArity = 4;
 
   bool TieEarlier(const HeapEntry& a, const HeapEntry& b) const {
     if (a.priority_bits() != b.priority_bits()) return a.priority_bits() < b.priority_bits();
@@ -101,7 +100,7 @@ class EventHeap {
   static constexpr size_t kPad = kArity - 1;
   // Levels below this position are past the cache-resident top of the heap: prefetch there only,
   // so that the prefetches do not crowd out the loads that matter.
-  static constexpr size_t kPrefetchFrom = 1 << 13;  // root at storage index 3: children groups start at 64k bytes
+  static constexpr size_t kPrefetchFrom = 1 << 13;  // children groups from 128 KiB in
 
   void SiftUp(size_t i, const HeapEntry e) {
     while (i > 0) {
@@ -135,14 +134,16 @@ class EventHeap {
         idx[k] = c ? idx[2 * k + 1] : idx[2 * k];
       }
     }
-    if (__builtin_expect(tie, 0)) {
-      size_t best = first;
-      for (size_t c = first + 1; c < first + kArity; ++c) {
-        if (Earlier(a_[c], a_[best])) best = c;
-      }
-      return best;
-    }
+    if (__builtin_expect(tie, 0)) return EarliestOfGroupSlow(first);
     return first + idx[0];
+  }
+  // The exact (time, priority, sequence) minimum of a full group, for groups with equal times.
+  [[gnu::noinline]] size_t EarliestOfGroupSlow(size_t first) const {
+    size_t best = first;
+    for (size_t c = first + 1; c < first + kArity; ++c) {
+      if (Earlier(a_[c], a_[best])) best = c;
+    }
+    return best;
   }
 
   // Moves the hole at the top down to a leaf, always promoting the earliest child (Floyd): no
@@ -154,7 +155,7 @@ class EventHeap {
     for (;;) {
       size_t first = i * kArity + 1;
       if (first + kArity > n) break;
-      if (kArity == 4 && first >= kPrefetchFrom) {
+      if (first >= kPrefetchFrom) {
         // Start loading all four grandchild groups: which one the descent needs next is known
         // only after the compares, and a large heap would otherwise wait on each level in turn.
         for (size_t k = 0; k < kArity; ++k) __builtin_prefetch(a + (first + k) * kArity + 1);

@@ -20,7 +20,8 @@ class InlineHandler {
   static constexpr size_t kCapacity = 32;
 
   InlineHandler() = default;
-  template <typename F, typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, InlineHandler>>>
+  template <typename F,
+            typename = std::enable_if_t<!std::is_same_v<std::decay_t<F>, InlineHandler>>>
   InlineHandler(F&& f) {  // NOLINT: implicit by design, like std::function
     Emplace(std::forward<F>(f));
   }

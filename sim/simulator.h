@@ -116,7 +116,7 @@ class Simulator {
     uint64_t operator()(uint32_t slot) const { return sim->SlotAt(slot).sequence; }
   };
   static constexpr size_t kPrefetchAbove = 1 << 14;  // pending events: beyond cache-resident
-  static constexpr uint32_t kBlockBits = 15;  // 32768 slots x 64 B: one 2 MiB huge page
+  static constexpr uint32_t kBlockBits = 15;         // 32768 slots x 64 B: one 2 MiB huge page
   static constexpr uint32_t kBlockSize = 1u << kBlockBits;
   Slot& SlotAt(uint32_t i) { return blocks_[i >> kBlockBits].get()[i & (kBlockSize - 1)]; }
   const Slot& SlotAt(uint32_t i) const {

@@ -39,10 +39,8 @@ TEST(InlineHandlerTest, CallsTrivialLambda) {
 TEST(InlineHandlerTest, CallsLambdaWithString) {
   std::string out;
   // A std::string fills the whole buffer; with the output pointer it goes in a unique_ptr.
-  InlineHandler h(
-      [&out, s = std::make_unique<std::string>("a string long enough to live on the heap")] {
-        out = *s;
-      });
+  InlineHandler h([&out, s = std::make_unique<std::string>(
+                             "a string long enough to live on the heap")] { out = *s; });
   h();
   InlineHandler solo([s = std::string("just the string")]() mutable { s += "!"; });
   solo();

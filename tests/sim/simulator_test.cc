@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <random>
 #include <set>
@@ -25,7 +25,10 @@ TEST(SimulatorTest, RunsInTimeOrder) {
   Simulator sim;
   std::vector<int64_t> seen;
   for (int64_t t : {50, 10, 40, 20, 30}) {
-    sim.Schedule(T(t), [&, t] { seen.push_back(t); EXPECT_EQ(sim.Now(), T(t)); });
+    sim.Schedule(T(t), [&, t] {
+      seen.push_back(t);
+      EXPECT_EQ(sim.Now(), T(t));
+    });
   }
   EXPECT_EQ(sim.pending(), 5u);
   EXPECT_EQ(sim.NextEventTime(), T(10));
@@ -75,7 +78,8 @@ TEST(SimulatorTest, ManyTiesMatchSortReference) {
   for (int i = 0; i < n; ++i) {
     int64_t t = static_cast<int64_t>(rng() % 16);
     int p = static_cast<int>(rng() % 5) - 2;
-    sim.Schedule(T(t), [&seen, i] { seen.push_back(i); }, p);
+    sim.Schedule(
+        T(t), [&seen, i] { seen.push_back(i); }, p);
     ref.emplace_back(t, p, i);
   }
   std::sort(ref.begin(), ref.end());
@@ -134,7 +138,7 @@ TEST(SimulatorTest, StaleIdAfterSlotReuseIsHarmless) {
   EventId a = sim.Schedule(T(1), [&] { ++ran; });
   sim.RunUntil(T(1));
   EventId b = sim.Schedule(T(2), [&] { ran += 100; });
-  EXPECT_EQ(a.slot, b.slot);  // the slot is recycled ...
+  EXPECT_EQ(a.slot, b.slot);    // the slot is recycled ...
   EXPECT_FALSE(sim.Cancel(a));  // ... but the stale id does not reach the new event
   EXPECT_FALSE(sim.IsPending(a));
   EXPECT_TRUE(sim.IsPending(b));
@@ -254,9 +258,9 @@ TEST(SimulatorTest, NonTrivialHandlersAreDestroyedExactlyOnce) {
     Simulator sim;
     std::vector<EventId> ids;
     for (int i = 0; i < 100; ++i) ids.push_back(sim.Schedule(T(i), Probe(live, calls)));
-    sim.Schedule(T(5), [&log, s = std::make_unique<std::string>("a string that lives on the heap")] {
-      log = *s;
-    });
+    sim.Schedule(
+        T(5),
+        [&log, s = std::make_unique<std::string>("a string that lives on the heap")] { log = *s; });
     EXPECT_EQ(*live, 100);
     for (int i = 0; i < 100; i += 4) EXPECT_TRUE(sim.Cancel(ids[i]));
     EXPECT_EQ(*live, 75);  // a cancelled handler is destroyed at once
@@ -303,7 +307,8 @@ TEST(SimulatorTest, DifferentialAgainstReference) {
         const uint64_t tag = next_tag++;
         const int64_t at = sim.Now().nanos() + static_cast<int64_t>(rng() % 20);
         const int prio = static_cast<int>(rng() % 3) - 1;
-        EventId id = sim.Schedule(T(at), [on_fire = &on_fire, tag] { (*on_fire)(tag); }, prio);
+        EventId id = sim.Schedule(
+            T(at), [on_fire = &on_fire, tag] { (*on_fire)(tag); }, prio);
         Key key{at, prio, tag};
         ref.insert(key);
         live.emplace(tag, std::make_pair(id, key));
@@ -345,8 +350,9 @@ uint64_t RunHoldTrajectory(uint64_t seed, int events) {
       *hash = (*hash ^ static_cast<uint64_t>(sim->Now().nanos())) * 1099511628211ull;
       *hash = (*hash ^ who) * 1099511628211ull;
       const uint64_t next = rng->UniformInt(100);
-      sim->ScheduleAfter(Duration::Nanos(static_cast<int64_t>(rng->UniformInt(1000))),
-                         [this, next] { Fire(next); }, static_cast<int>(next % 3));
+      sim->ScheduleAfter(
+          Duration::Nanos(static_cast<int64_t>(rng->UniformInt(1000))),
+          [this, next] { Fire(next); }, static_cast<int>(next % 3));
     }
   } m{&sim, &rng, &hash};
   for (uint64_t i = 0; i < 200; ++i) sim.Schedule(T(0), [&m, i] { m.Fire(i); });
