@@ -139,6 +139,10 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   }
   const double avatar_h = in.scheduler->AvatarNodeSeconds() * gpn / kHour;
   s.Add("gpu_hours.avatar", avatar_h, "GPU h", "GPU-hours granted to avatars");
+  if (in.avatar != nullptr) {
+    s.Add("gpu_hours.avatar_busy", in.avatar->DemandGpuSeconds() / kHour, "GPU h",
+          "GPU-hours of avatar stage work (summed GPU shares)");
+  }
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
   s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");
   s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h",
