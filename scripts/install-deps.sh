@@ -11,6 +11,7 @@ packages=(
   libbenchmark-dev        # Google Benchmark
   libgtest-dev libgmock-dev  # GoogleTest
   libyaml-cpp-dev         # yaml-cpp (scenario loader)
+  nlohmann-json3-dev      # JSON (Google Benchmark output read by capsim calibrate)
   librandom123-dev        # Random123 (Philox counter-based RNG)
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
 )
