@@ -34,10 +34,11 @@ const std::vector<std::string> kKinds = {"avatar", "training", "distillation"};
 const std::vector<std::string> kAvatarKeys = {
     "name",  "kind",          "tier",          "fps",    "arrivals",  "session_length",
     "turns", "latency_sigma", "frame_time_cv", "stages", "admission", "slo"};
-const std::vector<std::string> kTrainingKeys = {"name",   "kind",       "model",     "gpus",
-                                                "tokens", "efficiency", "checkpoint"};
-const std::vector<std::string> kDistillationKeys = {"name", "kind",   "teacher",    "student",
-                                                    "gpus", "tokens", "efficiency", "checkpoint"};
+const std::vector<std::string> kTrainingKeys = {
+    "name", "kind", "model", "gpus", "tokens", "efficiency", "checkpoint", "parallelism", "batch"};
+const std::vector<std::string> kDistillationKeys = {
+    "name",       "kind",       "teacher",     "student", "gpus", "tokens",
+    "efficiency", "checkpoint", "parallelism", "batch"};
 
 std::vector<std::string> AllKeys() {
   std::vector<std::string> keys = kAvatarKeys;
@@ -206,8 +207,43 @@ int PoolGpus(const WorkloadContext& ctx) {
   return ctx.pool == nullptr ? 0 : ctx.pool->nodes * ctx.pool->gpus_per_node;
 }
 
+// Reads `parallelism` and `batch` into the step layout. A training gang must factor exactly as
+// tp x pp x dp; a distillation replica is tp GPUs (its data parallelism is elastic).
+void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training, int gpus,
+                models::StepLayout* l) {
+  const std::vector<std::string> keys =
+      training ? std::vector<std::string>{"tp", "pp", "dp"} : std::vector<std::string>{"tp"};
+  const MapReader p = item.GetMap("parallelism", keys);
+  p.GetInt("tp", &l->tp, Need::kOptional, Bound::kAtLeastOne);
+  p.GetInt("pp", &l->pp, Need::kOptional, Bound::kAtLeastOne);
+  p.GetInt("dp", &l->dp, Need::kOptional, Bound::kAtLeastOne);
+  const MapReader b = item.GetMap(
+      "batch", training ? std::vector<std::string>{"global", "seq_len", "micro"}
+                        : std::vector<std::string>{"seq_len", "micro"});
+  b.GetQuantity("global", Dimension::kCount, &l->global_batch_tokens, Need::kOptional,
+                Bound::kPositive);
+  double seq = static_cast<double>(l->seq_len);
+  if (b.GetQuantity("seq_len", Dimension::kCount, &seq, Need::kOptional, Bound::kPositive)) {
+    l->seq_len = static_cast<int64_t>(seq);
+  }
+  b.GetInt("micro", &l->micro_batch_seqs, Need::kOptional, Bound::kAtLeastOne);
+  if (ctx.pool == nullptr || !p.valid()) return;
+  if (l->tp == 0) l->tp = std::min(ctx.pool->gpus_per_node, gpus > 0 ? gpus : 1);
+  if (!training || gpus <= 0) return;
+  if (l->dp == 0) l->dp = gpus / std::max(1, l->tp * l->pp);
+  if (l->tp * l->pp * l->dp != gpus) {
+    item.Report("parallelism", "tp x pp x dp = " + std::to_string(l->tp) + " x " + std::to_string(l->pp) +
+                     " x " + std::to_string(l->dp) + " does not equal the job's " +
+                     std::to_string(gpus) + " GPUs");
+  } else if (l->global_batch_tokens <
+             static_cast<double>(l->dp) * l->micro_batch_seqs * static_cast<double>(l->seq_len)) {
+    b.Report("global", "is smaller than one micro-batch per data-parallel rank");
+  }
+}
+
 void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::TrainingSpec* s) {
   ReadModel(item, "model", ctx, &s->model);
+  bool sized = false;
   if (item.GetInt("gpus", &s->gpus, Need::kRequired, Bound::kAtLeastOne) && ctx.pool != nullptr) {
     if (s->gpus % ctx.pool->gpus_per_node != 0) {
       item.Report("gpus", "must be a multiple of the pool's gpus_per_node (" +
@@ -215,9 +251,13 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
     } else if (s->gpus > PoolGpus(ctx)) {
       item.Report("gpus", std::to_string(s->gpus) + " GPUs is more than the pool's " +
                               std::to_string(PoolGpus(ctx)));
+    } else {
+      sized = true;
     }
   }
   ReadProgress(item, s);
+  // The layout is checked against the GPU count only when that count is itself valid.
+  ReadLayout(item, ctx, /*training=*/true, sized ? s->gpus : 0, &s->layout);
 }
 
 void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
@@ -244,6 +284,12 @@ void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
     }
   }
   ReadProgress(item, s);
+  ReadLayout(item, ctx, /*training=*/false, s->min_gpus, &s->layout);
+  if (ctx.pool != nullptr && s->layout.tp > 0 && s->min_gpus % s->layout.tp != 0) {
+    item.Report("parallelism", "tp " + std::to_string(s->layout.tp) +
+                                   " does not divide the minimum of " +
+                                   std::to_string(s->min_gpus) + " GPUs");
+  }
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/calibration.h"
 #include "models/catalog.h"
 
 namespace capsim::models {
@@ -75,13 +76,26 @@ struct AvatarSpec {
   double slo_frame_miss_rate = 0.005;
 };
 
+// How a job's step is laid out and batched; the op-level performance model prices it.
+struct StepLayout {
+  int tp = 0;                       // tensor parallel (0 = the pool's gpus_per_node)
+  int pp = 1;                       // pipeline parallel
+  int dp = 0;                       // data parallel (0 = whatever the GPU count leaves)
+  int64_t seq_len = 4096;           // tokens per sequence
+  double global_batch_tokens = 4e6; // tokens per optimizer step (training)
+  int micro_batch_seqs = 1;         // sequences per micro-batch
+};
+
 // A gang-scheduled training job on a fixed number of GPUs.
 struct TrainingSpec {
   std::string name;
   std::string model;                // a ModelSpec name
   int gpus = 0;                     // gang size (a multiple of the pool's gpus_per_node)
   double tokens = 0;                // token target
-  double efficiency = 0;            // achieved FLOP/s / peak (MFU); 0 = catalog GEMM efficiency
+  // Achieved FLOP/s / peak (MFU). 0 (the default) = the step is priced by the op-level
+  // performance model from `layout` and the pool GPU's calibration profile.
+  double efficiency = 0;
+  StepLayout layout;
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 60;   // progress pauses while a checkpoint is written
   double restart_s = 600;           // reschedule + load + warm-up after a preemption
@@ -95,7 +109,8 @@ struct DistillationSpec {
   int min_gpus = 0;                 // smallest allocation it runs on
   int max_gpus = 0;                 // largest allocation it asks for
   double tokens = 0;
-  double efficiency = 0;            // 0 = catalog GEMM efficiency
+  double efficiency = 0;            // 0 = priced by the performance model (see TrainingSpec)
+  StepLayout layout;                // one data-parallel replica: tp (and micro-batch, seq_len)
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 30;
   double restart_s = 300;
@@ -130,6 +145,17 @@ struct Scenario {
   PolicySpec policy;
   FinanceSpec finance;
   Catalog catalog;                  // the catalog the scenario was resolved against
+  // Calibration profiles by GPU type (the `calibration:` map); the pool GPU must have one when
+  // a job is priced by the performance model.
+  std::vector<CalibrationProfile> profiles;
+
+  // The profile for GPU type `gpu`, or nullptr.
+  const CalibrationProfile* ProfileFor(const std::string& gpu) const {
+    for (const CalibrationProfile& p : profiles) {
+      if (p.gpu == gpu) return &p;
+    }
+    return nullptr;
+  }
 };
 
 }  // namespace capsim::models

@@ -178,3 +178,73 @@ TEST_F(WorkloadLoaderTest, EfficiencyOver100Percent) {
 
 }  // namespace
 }  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class StepLayoutTest : public ::testing::Test {
+ protected:
+  std::vector<std::string> Problems(const std::string& text) {
+    Result<models::Scenario> r = LoadScenario(dir_.Write("w.yaml", text));
+    return r.ok() ? std::vector<std::string>{} : r.status().problems();
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(StepLayoutTest, DefaultsFillTheGangWithDataParallelism) {
+  Result<models::Scenario> r = LoadScenario(dir_.Write("w.yaml", testing::kMinimalScenario));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::StepLayout& l = r.value().trainings[0].layout;
+  EXPECT_EQ(l.tp, 8);  // the pool's gpus_per_node
+  EXPECT_EQ(l.pp, 1);
+  EXPECT_EQ(l.dp, 2);  // 16 GPUs
+  EXPECT_EQ(r.value().distillations[0].layout.tp, 8);
+}
+
+TEST_F(StepLayoutTest, ExplicitLayoutAndBatch) {
+  Result<models::Scenario> r = LoadScenario(dir_.Write(
+      "w.yaml", testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                 "    gpus: 16\n    parallelism: { tp: 4, pp: 2, dp: 2 }\n"
+                                 "    batch: { global: 2M, seq_len: 8192, micro: 2 }\n")));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::StepLayout& l = r.value().trainings[0].layout;
+  EXPECT_EQ(l.tp * 100 + l.pp * 10 + l.dp, 422);
+  EXPECT_DOUBLE_EQ(l.global_batch_tokens, 2e6);
+  EXPECT_EQ(l.seq_len, 8192);
+  EXPECT_EQ(l.micro_batch_seqs, 2);
+}
+
+TEST_F(StepLayoutTest, LayoutMustFactorTheGang) {
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                        "    gpus: 16\n    parallelism: { tp: 8, pp: 2, dp: 2 }\n")),
+              ElementsAre(HasSubstr("workloads[1].parallelism: tp x pp x dp = 8 x 2 x 2 does "
+                                    "not equal the job's 16 GPUs")));
+}
+
+TEST_F(StepLayoutTest, GlobalBatchBelowOneMicroBatchPerRank) {
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                        "    gpus: 16\n    batch: { global: 4096 }\n")),
+              ElementsAre(HasSubstr("workloads[1].batch.global: is smaller than one micro-batch "
+                                    "per data-parallel rank")));
+}
+
+TEST_F(StepLayoutTest, DistillationReplicaMustDivideItsMinimum) {
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: { min: 8, max: 16 }\n",
+                                        "    gpus: { min: 8, max: 16 }\n"
+                                        "    parallelism: { tp: 16 }\n")),
+              ElementsAre(HasSubstr("workloads[2].parallelism: tp 16 does not divide the minimum "
+                                    "of 8 GPUs")));
+}
+
+TEST_F(StepLayoutTest, DistillationHasNoPipelineKey) {
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: { min: 8, max: 16 }\n",
+                                        "    gpus: { min: 8, max: 16 }\n"
+                                        "    parallelism: { tp: 8, pp: 2 }\n")),
+              ElementsAre(HasSubstr("unknown key 'pp'")));
+}
+
+}  // namespace
+}  // namespace capsim::config
