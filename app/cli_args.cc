@@ -16,6 +16,9 @@ std::string UsageText() {
          "  capsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--set key.path=value]... [--quiet]\n"
          "  capsim validate SCENARIO.yaml [--set key.path=value]...\n"
          "  capsim summary OUT.h5 [--json]\n"
+         "  capsim explain SCENARIO.yaml --workload NAME [--set key.path=value]...\n"
+         "  capsim calibrate BENCH.json [more.json...] -o PROFILE.yaml [--gpu NAME] "
+         "[--base PROFILE.yaml]\n"
          "  capsim help | version\n";
 }
 
@@ -27,7 +30,7 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
   if (out.command == "--version") out.command = "version";
   if (!IsCommand(out.command)) {
     return Status::Error("capsim: unknown command '" + args[0] +
-                         "'; expected run, validate, summary, help or version");
+                         "'; expected run, validate, summary, explain, calibrate, help or version");
   }
   std::vector<std::string> problems;
   for (size_t i = 1; i < args.size(); ++i) {

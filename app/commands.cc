@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "app/calibrate_command.h"
+#include "app/explain_command.h"
 #include "config/scenario_loader.h"
 #include "models/shared_fleet.h"
 #include "reports/result_reader.h"
@@ -130,6 +132,11 @@ int RunCommand(const CliArgs& args, Console& console) {
 
 int Main(int argc, char** argv, Console& console) {
   std::vector<std::string> args(argv + 1, argv + argc);
+  // Commands with their own argument syntax.
+  if (!args.empty() && (args[0] == "calibrate" || args[0] == "explain")) {
+    const std::vector<std::string> rest(args.begin() + 1, args.end());
+    return args[0] == "calibrate" ? RunCalibrate(rest, console) : RunExplain(rest, console);
+  }
   Result<CliArgs> parsed = ParseCliArgs(args);
   if (!parsed.ok()) {
     PrintProblems(parsed.status(), console.err);

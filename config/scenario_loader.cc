@@ -8,6 +8,7 @@
 
 #include "config/catalog_loader.h"
 #include "config/overrides.h"
+#include "config/profile_io.h"
 #include "config/suggest.h"
 #include "config/workload_loader.h"
 #include "config/yaml_reader.h"
@@ -15,9 +16,9 @@
 namespace capsim::config {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",    "horizon", "seed",      "sample_interval",
-                                           "catalog", "fleet",   "workloads", "policy",
-                                           "finance"};
+const std::vector<std::string> kTopKeys = {"name",    "horizon",     "seed",      "sample_interval",
+                                           "catalog", "calibration", "fleet",     "workloads",
+                                           "policy",  "finance"};
 const std::vector<std::string> kPolicyKinds = {"priority-preemption"};
 // The engine's clock is int64 nanoseconds: 292 years at most; leave room for event times.
 constexpr double kMaxHorizonS = 200 * 365.25 * 86400;
@@ -172,6 +173,74 @@ std::optional<models::Catalog> ReadCatalog(const MapReader& top, const std::stri
   return std::nullopt;
 }
 
+// Reads `calibration:` (GPU type -> profile file relative to the scenario, or the kind of a
+// shipped profile such as `published`) and loads each profile; a pool GPU priced by the
+// performance model must have one.
+void ReadCalibration(const MapReader& top, const std::string& path, models::Scenario* s) {
+  const YAML::Node node = top.Get("calibration");
+  if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
+    top.Report("calibration", "expected a mapping of GPU type to profile file, got " +
+                                  DescribeNode(node));
+    return;
+  }
+  std::set<std::string> named;  // GPUs with an entry, loaded or not (no second complaint)
+  if (node.IsMap()) {
+    for (const auto& entry : node) {
+      const std::string gpu = entry.first.Scalar();
+      named.insert(gpu);
+      const std::string key_path = ChildPath(top.PathOf("calibration"), gpu);
+      if (!entry.second.IsScalar()) {
+        top.diagnostics()->Add(entry.second.Mark(), key_path,
+                               "expected a profile file name, got " + DescribeNode(entry.second));
+        continue;
+      }
+      if (s->catalog.FindGpu(gpu) == nullptr && !s->catalog.gpus.empty()) {
+        std::vector<std::string> names;
+        for (const models::GpuSpec& g : s->catalog.gpus) names.push_back(g.name);
+        top.diagnostics()->Add(entry.first.Mark(), key_path, UnknownNameMessage("GPU", gpu, names));
+        continue;
+      }
+      const std::string value = entry.second.Scalar();
+      std::filesystem::path file(value);
+      if (value.find('/') == std::string::npos && !value.ends_with(".yaml")) {
+        // A shipped profile by kind: "published" -> <data>/profiles/<GPU>.published.yaml.
+        file = std::filesystem::path(DefaultCatalogPath()).parent_path() / "profiles" /
+               (gpu + "." + value + ".yaml");
+      } else if (file.is_relative()) {
+        file = std::filesystem::path(path).parent_path() / file;
+      }
+      Result<models::CalibrationProfile> profile = LoadProfile(file.string());
+      if (!profile.ok()) {
+        for (const std::string& p : profile.status().problems()) {
+          top.diagnostics()->Add(entry.second.Mark(), key_path, p);
+        }
+        continue;
+      }
+      if (profile.value().gpu != gpu) {
+        top.diagnostics()->Add(entry.second.Mark(), key_path,
+                               "profile " + file.string() + " is for GPU '" +
+                                   profile.value().gpu + "', not '" + gpu + "'");
+        continue;
+      }
+      s->profiles.push_back(std::move(profile).value());
+    }
+  }
+  bool needs_model = false;
+  for (const models::TrainingSpec& t : s->trainings) needs_model |= t.efficiency <= 0;
+  for (const models::DistillationSpec& d : s->distillations) needs_model |= d.efficiency <= 0;
+  if (!needs_model) return;
+  for (size_t i = 0; i < std::min<size_t>(1, s->pools.size()); ++i) {  // one pool supported
+    const std::string& gpu = s->pools[i].gpu;
+    if (gpu.empty() || named.count(gpu) > 0 || s->catalog.FindGpu(gpu) == nullptr) {
+      continue;
+    }
+    top.Report("calibration",
+               "no calibration profile for GPU '" + gpu + "' (fleet.pools[" + std::to_string(i) +
+                   "]), whose job steps are priced by the performance model; add calibration: { " +
+                   gpu + ": published } (or a profile file) or set an efficiency");
+  }
+}
+
 void ReadScenario(const YAML::Node& root, const std::string& path, const std::string& catalog_path,
                   Diagnostics* d, models::Scenario* s) {
   const MapReader top(root, "", kTopKeys, d);
@@ -193,6 +262,7 @@ void ReadScenario(const YAML::Node& root, const std::string& path, const std::st
   ReadPolicy(top, names, pool, s);
   ReadFinance(top, &s->finance);
   if (catalog) s->catalog = std::move(*catalog);
+  ReadCalibration(top, path, s);
 }
 
 }  // namespace

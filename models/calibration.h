@@ -2,6 +2,7 @@
 #define CAPSIM_MODELS_CALIBRATION_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/operation.h"
@@ -14,6 +15,10 @@ enum class CurveMetric {
   kMemory,        // achieved bytes/s / datasheet memory bandwidth
   kBusBandwidth,  // collective bus bandwidth / datasheet link bandwidth of the tier
 };
+// "compute", "memory" or "bus_bandwidth" (the profile YAML spelling).
+std::string_view CurveMetricName(CurveMetric m);
+// "scale_up" or "scale_out" (the profile YAML spelling of a link tier).
+std::string_view LinkTierName(LinkTier t);
 
 // One calibration point: at problem `size` (FLOPs for compute curves, bytes for memory and
 // bus-bandwidth curves) the operation reached `efficiency` (0, 1] of the datasheet figure.
@@ -36,6 +41,8 @@ struct EfficiencyCurve {
   // Efficiency at `size`: piecewise linear in log(size) between points, the end values beyond
   // them, always in (0, 1]; also returns the nearest point used (for explanations).
   double At(double size, const EfficiencyPoint** nearest = nullptr) const;
+  // "gemm bf16 compute" or "collective all_reduce scale_up bf16 bus_bandwidth", for messages.
+  std::string Label() const;
 };
 
 // Where a profile came from.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
@@ -11,6 +12,7 @@
 #include "models/job_throughput.h"
 #include "models/period_cost.h"
 #include "models/run_report.h"
+#include "models/step_pricing.h"
 #include "sim/simulator.h"
 
 namespace capsim::models {
@@ -44,11 +46,28 @@ Result<Resolved> Resolve(const Scenario& sc) {
   r.gpu = sc.catalog.FindGpu(r.pool->gpu);
   if (r.gpu == nullptr) return Missing("GPU", r.pool->gpu);
   const int gpn = r.pool->gpus_per_node;
+  // Jobs without a fixed efficiency are priced op by op through the calibration profile.
+  std::optional<PerfModel> perf;
+  auto perf_model = [&]() -> Status {
+    if (perf) return Status::Ok();
+    Result<PerfModel> m = PerfModelFor(sc, *r.pool);
+    if (!m.ok()) return m.status();
+    perf.emplace(std::move(m).value());
+    return Status::Ok();
+  };
   for (const TrainingSpec& t : sc.trainings) {
     const ModelSpec* m = sc.catalog.FindModel(t.model);
     if (m == nullptr) return Missing("model", t.model);
-    r.jobs.push_back({t.name, "training", gpn, t.gpus, t.gpus, t.tokens,
-                      TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency),
+    double rate = 0;
+    if (t.efficiency > 0) {
+      rate = TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency);
+    } else {
+      if (Status s = perf_model(); !s.ok()) return s;
+      Result<PricedStep> step = PriceTrainingStep(*m, t, *perf);
+      if (!step.ok()) return step.status();
+      rate = step.value().tokens_per_gpu_second;
+    }
+    r.jobs.push_back({t.name, "training", gpn, t.gpus, t.gpus, t.tokens, rate,
                       t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s});
   }
   for (const DistillationSpec& d : sc.distillations) {
@@ -56,9 +75,17 @@ Result<Resolved> Resolve(const Scenario& sc) {
     if (teacher == nullptr) return Missing("model", d.teacher);
     const ModelSpec* student = sc.catalog.FindModel(d.student);
     if (student == nullptr) return Missing("model", d.student);
-    r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens,
-                      TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
-                                         d.efficiency),
+    double rate = 0;
+    if (d.efficiency > 0) {
+      rate = TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
+                                d.efficiency);
+    } else {
+      if (Status s = perf_model(); !s.ok()) return s;
+      Result<PricedStep> step = PriceDistillationStep(*teacher, *student, d, *perf);
+      if (!step.ok()) return step.status();
+      rate = step.value().tokens_per_gpu_second;
+    }
+    r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens, rate,
                       d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s});
   }
   for (const JobParams& j : r.jobs) {

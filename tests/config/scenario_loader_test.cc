@@ -9,6 +9,7 @@ namespace capsim::config {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 using testing::kMinimalScenario;
 using testing::Replace;
@@ -83,7 +84,14 @@ TEST_F(ScenarioLoaderTest, DefaultScenarioLoadsInSiUnits) {
   EXPECT_EQ(s.trainings[0].model, "llama-3-70b");
   EXPECT_EQ(s.trainings[0].gpus, 256);
   EXPECT_DOUBLE_EQ(s.trainings[0].tokens, 1e12);
-  EXPECT_DOUBLE_EQ(s.trainings[0].efficiency, 0.4);
+  EXPECT_DOUBLE_EQ(s.trainings[0].efficiency, 0);  // priced by the performance model
+  EXPECT_EQ(s.trainings[0].layout.tp, 8);
+  EXPECT_EQ(s.trainings[0].layout.pp, 4);
+  EXPECT_EQ(s.trainings[0].layout.dp, 8);
+  EXPECT_DOUBLE_EQ(s.trainings[0].layout.global_batch_tokens, 4e6);
+  ASSERT_EQ(s.profiles.size(), 1u);  // calibration: { H100-SXM: published }
+  EXPECT_EQ(s.profiles[0].gpu, "H100-SXM");
+  EXPECT_EQ(s.profiles[0].provenance.kind, "published");
   EXPECT_DOUBLE_EQ(s.trainings[0].checkpoint_write_s, 60);
   ASSERT_EQ(s.distillations.size(), 1u);
   EXPECT_EQ(s.distillations[0].teacher, "gpt-oss-120b");
@@ -133,7 +141,7 @@ TEST_F(ScenarioLoaderTest, TopLevelNotAMapping) {
   EXPECT_THAT(Problems("- name: t\n- horizon: 1 day\n"),
               ElementsAre(At(1, 1,
                              "the top level must be a mapping with keys name, horizon, seed, "
-                             "sample_interval, catalog, fleet, workloads, policy, finance; "
+                             "sample_interval, catalog, calibration, fleet, workloads, policy, finance; "
                              "got a list")));
 }
 
@@ -142,7 +150,7 @@ TEST_F(ScenarioLoaderTest, EmptyFile) {
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0], path_ +
                       ": the file is empty; expected a scenario mapping with keys name, "
-                      "horizon, seed, sample_interval, catalog, fleet, workloads, policy, "
+                      "horizon, seed, sample_interval, catalog, calibration, fleet, workloads, policy, "
                       "finance");
 }
 
@@ -354,6 +362,72 @@ TEST_F(ScenarioLoaderTest, MissingCatalogIsReportedAtTheKey) {
               ElementsAre(At(2, 10,
                              "catalog: " + dir_.path() +
                                  "/nope.yaml: cannot open: No such file or directory")));
+}
+
+}  // namespace
+}  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::AllOf;
+using ::testing::HasSubstr;
+
+class CalibrationKeyTest : public ::testing::Test {
+ protected:
+  std::vector<std::string> Problems(const std::string& text) {
+    Result<models::Scenario> r = LoadScenario(dir_.Write("c.yaml", text));
+    return r.ok() ? std::vector<std::string>{} : r.status().problems();
+  }
+  std::string WithCalibration(const std::string& line) {
+    return testing::Replace(testing::kMinimalScenario, "calibration: { H100-SXM: published }\n",
+                            line);
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(CalibrationKeyTest, ShippedKindResolvesToTheDataDirectory) {
+  Result<models::Scenario> r = LoadScenario(dir_.Write("c.yaml", testing::kMinimalScenario));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_NE(r.value().ProfileFor("H100-SXM"), nullptr);
+  EXPECT_FALSE(r.value().ProfileFor("H100-SXM")->curves.empty());
+}
+
+TEST_F(CalibrationKeyTest, MissingProfileForThePoolGpuNamesIt) {
+  EXPECT_THAT(Problems(WithCalibration("")),
+              ElementsAre(HasSubstr("calibration: no calibration profile for GPU 'H100-SXM' "
+                                    "(fleet.pools[0])")));
+}
+
+TEST_F(CalibrationKeyTest, NoProfileNeededWhenEveryJobHasAFixedEfficiency) {
+  std::string text = WithCalibration("");
+  text = testing::Replace(text, "    tokens: 1B\n", "    tokens: 1B\n    efficiency: 40%\n");
+  text = testing::Replace(text, "    gpus: { min: 8, max: 16 }\n    tokens: 1B\n",
+                          "    gpus: { min: 8, max: 16 }\n    tokens: 1B\n    efficiency: 30%\n");
+  EXPECT_THAT(Problems(text), ElementsAre());
+}
+
+TEST_F(CalibrationKeyTest, UnknownGpuKey) {
+  EXPECT_THAT(Problems(WithCalibration("calibration: { H100-SXM: published, H1000: published }\n")),
+              ElementsAre(HasSubstr("calibration.H1000: unknown GPU 'H1000'")));
+}
+
+TEST_F(CalibrationKeyTest, MissingProfileFile) {
+  EXPECT_THAT(Problems(WithCalibration("calibration: { H100-SXM: profiles/none.yaml }\n")),
+              ElementsAre(AllOf(HasSubstr("calibration.H100-SXM: "), HasSubstr("cannot open"))));
+}
+
+TEST_F(CalibrationKeyTest, ProfileOfAnotherGpu) {
+  EXPECT_THAT(
+      Problems(WithCalibration("calibration: { H100-SXM: " + std::string(CAPSIM_SOURCE_DIR) +
+                               "/data/profiles/H200.published.yaml }\n")),
+      ElementsAre(HasSubstr("is for GPU 'H200', not 'H100-SXM'")));
+}
+
+TEST_F(CalibrationKeyTest, NotAMapping) {
+  EXPECT_THAT(Problems(WithCalibration("calibration: [H100-SXM]\n")),
+              ElementsAre(HasSubstr("calibration: expected a mapping of GPU type to profile file")));
 }
 
 }  // namespace

@@ -80,6 +80,7 @@ workloads:
     tokens: 1B
 policy:
   order: [av, distill, train]
+calibration: { H100-SXM: published }
 )";
 
 // `text` with the first occurrence of `from` replaced by `to` (which must occur).

@@ -112,7 +112,7 @@ TEST_F(WorkloadLoaderTest, UnknownModel) {
               ElementsAre(At(24, 12,
                              "workloads[1].model: unknown model 'llama-3-9b'; did you mean "
                              "'llama-3-8b'? known: gemma-2-27b, gpt-oss-120b, "
-                             "llama-3-405b, llama-3-70b, llama-3-8b, llama-3.2-1b, "
+                             "llama-2-70b, llama-2-7b, llama-3-405b, llama-3-70b, llama-3-8b, llama-3.2-1b, "
                              "llama-3.2-3b, qwen-2.5-72b")));
 }
 
