@@ -155,7 +155,8 @@ int RunCalibrate(const std::vector<std::string>& args, Console& console) {
   profile.launch_overhead_s = base.value().launch_overhead_s;
   profile.collective_latency_s = base.value().collective_latency_s;
   profile.provenance.source += "; unmeasured curves, launch_overhead and collective_latency from " +
-                               base_path + " (" + base.value().provenance.kind + ")";
+                               std::filesystem::path(base_path).filename().string() + " (" +
+                               base.value().provenance.kind + ")";
   if (Status s = models::ValidateProfile(profile); !s.ok()) return fail(s);
 
   std::ostream& out = console.out;
