@@ -1,5 +1,7 @@
 #include "config/benchmark_json.h"
 
+#include "config/file_io.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -191,19 +193,9 @@ std::string Sha256Hex(std::string_view data) {
 }
 
 Result<BenchmarkFile> LoadBenchmarkJson(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    return Status::Error(path + ": cannot open: Is a directory");
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    return Status::Error(
-        path + ": cannot open: " + (err ? std::strerror(err) : std::string("unreadable file")));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  Result<std::string> content = ReadTextFile(path);
+  if (!content.ok()) return content.status();
+  const std::string& text = content.value();
 
   nlohmann::json root;
   try {

@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "config/suggest.h"
+#include "config/file_io.h"
+
 
 namespace capsim::config {
 namespace {
@@ -314,20 +316,9 @@ MapReader MapReader::GetMap(std::string_view key, std::vector<std::string> allow
 }
 
 Result<YAML::Node> ReadYamlFile(const std::string& path, std::string* text) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
-    return Status::Error(path + ": cannot open: Is a directory");
-  }
-  errno = 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
-    return Status::Error(
-        path + ": cannot open: " + (err ? std::strerror(err) : std::string("unreadable file")));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  *text = buffer.str();
+  Result<std::string> content = ReadTextFile(path);
+  if (!content.ok()) return content.status();
+  *text = std::move(content).value();
   try {
     return YAML::Load(*text);
   } catch (const YAML::ParserException& e) {
