@@ -57,6 +57,8 @@ const Operation* Find(const std::vector<Operation>& ops, const std::string& name
   }
   return nullptr;
 }
+// Not on temporaries: the pointer would dangle.
+const Operation* Find(std::vector<Operation>&& ops, const std::string& name) = delete;
 
 int Count(const std::vector<Operation>& ops, const std::string& prefix) {
   int n = 0;
@@ -231,11 +233,14 @@ TEST(MixtureOfExperts, DecodeCostsActiveParametersAndReadsOnlyHitExperts) {
     EXPECT_LT(Rel(per_token - attention, 2 * 5.1e9), 0.02) << batch;
   }
   // One token touches its 4 experts' weights; a large batch touches all 128.
-  const Operation* one = Find(DecodeOps(m, Parallelism{}, 1, context), "layer.moe.up");
+  const std::vector<Operation> one_ops = DecodeOps(m, Parallelism{}, 1, context);
+  const Operation* one = Find(one_ops, "layer.moe.up");
   ASSERT_NE(one, nullptr);
   EXPECT_EQ(one->m, 1);
   EXPECT_DOUBLE_EQ(one->repeat, 4 * 36);
-  const Operation* many = Find(DecodeOps(m, Parallelism{}, 4096, context), "layer.moe.up");
+  const std::vector<Operation> many_ops = DecodeOps(m, Parallelism{}, 4096, context);
+  const Operation* many = Find(many_ops, "layer.moe.up");
+  ASSERT_NE(many, nullptr);
   EXPECT_EQ(many->m, 4096 * 4 / 128);
   EXPECT_DOUBLE_EQ(many->repeat, 128 * 36);
 }
