@@ -72,8 +72,12 @@ double PrintOps(const std::vector<models::Operation>& ops, const models::PerfMod
       entry = std::string(c.point->measured ? "measured" : "published") + " @ " +
               Fixed(c.point->size, 0) + ": " + c.point->source;
       if (c.curve != nullptr && (c.curve->op_class != op.op_class || c.curve->dtype != op.dtype)) {
-        entry = "(" + std::string(models::OpClassName(c.curve->op_class)) + "/" +
-                std::string(models::DTypeName(c.curve->dtype)) + " curve) " + entry;
+        std::string fallback = "(";
+        fallback.append(models::OpClassName(c.curve->op_class));
+        fallback.append("/");
+        fallback.append(models::DTypeName(c.curve->dtype));
+        fallback.append(" curve) ");
+        entry.insert(0, fallback);
       }
     }
     char repeat[32];

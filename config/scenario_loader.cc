@@ -228,6 +228,7 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
   bool needs_model = false;
   for (const models::TrainingSpec& t : s->trainings) needs_model |= t.efficiency <= 0;
   for (const models::DistillationSpec& d : s->distillations) needs_model |= d.efficiency <= 0;
+  needs_model |= !s->servings.empty();
   if (!needs_model) return;
   for (size_t i = 0; i < std::min<size_t>(1, s->pools.size()); ++i) {  // one pool supported
     const std::string& gpu = s->pools[i].gpu;
@@ -258,6 +259,7 @@ void ReadScenario(const YAML::Node& root, const std::string& path, const std::st
   WorkloadContext context;
   context.catalog = catalog ? &*catalog : nullptr;
   context.pool = pool;
+  context.scenario_path = path;
   const std::vector<std::string> names = ReadWorkloads(top, context, s);
   ReadPolicy(top, names, pool, s);
   ReadFinance(top, &s->finance);

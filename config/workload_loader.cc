@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "config/serving_loader.h"
 #include "config/suggest.h"
 
 namespace capsim::config {
@@ -30,7 +31,7 @@ constexpr double kDefaultEncodeGpuShare = 0;
 constexpr double kDefaultNetworkLatencyS = 0.050;
 // The face stage defaults come from the catalog tier (workloads.md §1).
 
-const std::vector<std::string> kKinds = {"avatar", "training", "distillation"};
+const std::vector<std::string> kKinds = {"avatar", "training", "distillation", "llm-serving"};
 const std::vector<std::string> kAvatarKeys = {
     "name",  "kind",          "tier",          "fps",    "arrivals",  "session_length",
     "turns", "latency_sigma", "frame_time_cv", "stages", "admission", "slo"};
@@ -310,10 +311,11 @@ std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadConte
       kind = node["kind"].Scalar();
     }
     const bool known = std::find(kKinds.begin(), kKinds.end(), kind) != kKinds.end();
-    const std::vector<std::string>& keys = kind == "avatar"     ? kAvatarKeys
-                                           : kind == "training" ? kTrainingKeys
-                                           : known              ? kDistillationKeys
-                                                                : AllKeys();
+    const std::vector<std::string>& keys = kind == "avatar"        ? kAvatarKeys
+                                           : kind == "training"    ? kTrainingKeys
+                                           : kind == "llm-serving" ? ServingKeys()
+                                           : known                 ? kDistillationKeys
+                                                                   : AllKeys();
     const MapReader item(node, path, keys, top.diagnostics());
     if (!item.valid()) continue;
     std::string name;
@@ -347,6 +349,15 @@ std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadConte
       spec.name = name;
       ReadDistillation(item, context, &spec);
       scenario->distillations.push_back(std::move(spec));
+    } else if (kind == "llm-serving") {
+      models::ServingSpec spec;
+      spec.name = name;
+      ReadServing(item, context, context.scenario_path, &spec);
+      if (!scenario->servings.empty()) {
+        item.Report("kind", "this version supports at most one llm-serving workload; '" +
+                                scenario->servings.front().name + "' is already one");
+      }
+      scenario->servings.push_back(std::move(spec));
     }
   }
   return names;

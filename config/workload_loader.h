@@ -13,6 +13,7 @@ namespace capsim::config {
 struct WorkloadContext {
   const models::Catalog* catalog = nullptr;  // nullptr when the catalog did not load
   const models::PoolSpec* pool = nullptr;    // nullptr when the fleet has no valid pool
+  std::string scenario_path;                 // files named in workloads are relative to it
 };
 
 // Reads the required `workloads` list of the scenario mapping `top` into the avatars, trainings

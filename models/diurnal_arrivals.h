@@ -1,7 +1,7 @@
 #ifndef CAPSIM_MODELS_DIURNAL_ARRIVALS_H_
 #define CAPSIM_MODELS_DIURNAL_ARRIVALS_H_
 
-#include "models/scenario.h"
+#include "models/arrival_spec.h"
 #include "sim/random.h"
 
 namespace capsim::models {

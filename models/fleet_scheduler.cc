@@ -108,6 +108,14 @@ void FleetScheduler::ReturnAvatarNode(int node) {
   Reallocate();
 }
 
+bool FleetScheduler::ReserveNodes(int count) {
+  if (count < 0 || count > idle_nodes()) return false;
+  TakeIdleNodes(count);
+  reserved_nodes_ += count;
+  Touch();
+  return true;
+}
+
 void FleetScheduler::OnJobFinished(BatchJob& job) {
   std::vector<int> freed = job.nodes();
   GiveIdle(freed);

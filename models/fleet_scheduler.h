@@ -34,12 +34,16 @@ class FleetScheduler {
   int GrantAvatarNode();
   // Takes a node back from the avatar service and reallocates.
   void ReturnAvatarNode(int node);
+  // Takes `count` idle nodes for the whole run (LLM serving replicas: never preempted); false,
+  // taking nothing, when fewer are idle. Call before Reallocate().
+  bool ReserveNodes(int count);
   // Called when a job finishes: its nodes become idle and are reallocated.
   void OnJobFinished(BatchJob& job);
 
   int nodes() const { return nodes_; }
   int idle_nodes() const { return static_cast<int>(idle_.size()); }
   int avatar_nodes() const { return avatar_nodes_; }
+  int reserved_nodes() const { return reserved_nodes_; }
   // Jobs neither running nor done.
   int waiting_jobs() const;
   // Node-seconds the avatar service has held so far.
@@ -65,6 +69,7 @@ class FleetScheduler {
   bool preemption_;
   int grow_reserve_;
   int avatar_nodes_ = 0;
+  int reserved_nodes_ = 0;
   std::vector<int> idle_;      // idle node ids, kept sorted descending (lowest id handed first)
   std::vector<Entry> jobs_;    // in rank order
   sim::TimeWeighted avatar_node_count_;

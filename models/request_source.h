@@ -9,7 +9,7 @@
 
 #include "models/diurnal_arrivals.h"
 #include "models/request.h"
-#include "models/scenario.h"
+#include "models/arrival_spec.h"
 #include "sim/random.h"
 
 namespace capsim::models {

@@ -51,6 +51,7 @@ struct RunResult {
   Timeseries timeseries;
   Table jobs;                  // one row per training/distillation job
   Table job_events;            // one row per job state change
+  Table requests;              // one row per completed LLM serving request (empty without one)
 };
 
 }  // namespace capsim::models

@@ -16,6 +16,7 @@ class SummaryBuilder {
   void Add(const char* key, double value, const char* units, const char* long_name) {
     metrics_.push_back({key, value, units, long_name});
   }
+  void Add(SummaryMetric m) { metrics_.push_back(std::move(m)); }
   std::vector<SummaryMetric> Take() { return std::move(metrics_); }
 
  private:
@@ -128,6 +129,9 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   const Scenario& sc = *in.scenario;
   SummaryBuilder s;
   if (in.avatar != nullptr) AddAvatarMetrics(*in.avatar, s);
+  if (in.serving != nullptr) {
+    for (SummaryMetric& m : in.serving->Summary("serving")) s.Add(std::move(m));
+  }
   AddJobMetrics(in, s);
 
   const double gpus = static_cast<double>(in.pool->nodes) * in.pool->gpus_per_node;
@@ -142,6 +146,10 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   if (in.avatar != nullptr) {
     s.Add("gpu_hours.avatar_busy", in.avatar->DemandGpuSeconds() / kHour, "GPU h",
           "GPU-hours of avatar stage work (summed GPU shares)");
+  }
+  if (in.serving != nullptr) {
+    s.Add("gpu_hours.serving", in.scheduler->reserved_nodes() * gpn * sc.horizon_s / kHour, "GPU h",
+          "GPU-hours held by LLM serving replicas");
   }
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
   s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");

@@ -7,6 +7,7 @@
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
 #include "models/fleet_scheduler.h"
+#include "models/llm_cluster.h"
 #include "models/result.h"
 #include "models/scenario.h"
 
@@ -19,6 +20,7 @@ struct RunReportInputs {
   const PoolSpec* pool = nullptr;
   const SiteSpec* site = nullptr;
   const AvatarService* avatar = nullptr;       // null when the scenario has none
+  const LlmCluster* serving = nullptr;         // null when the scenario has none
   const FleetScheduler* scheduler = nullptr;
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations
   std::vector<double> training_delay_s;        // per training job; NaN when not measured

@@ -5,8 +5,12 @@
 #include <string>
 #include <vector>
 
+#include "models/arrival_spec.h"
 #include "models/calibration.h"
 #include "models/catalog.h"
+#include "models/llm_cluster.h"
+#include "models/request.h"
+#include "models/request_source.h"
 
 namespace capsim::models {
 
@@ -28,14 +32,6 @@ struct PoolSpec {
   int gpus_per_node = 8;
   double host_power_fraction = 0.3;  // host/NIC/fan power as a fraction of GPU TDP
   double server_price_usd = 0;       // per node; 0 = derive from GPU list price x server_overhead
-};
-
-struct ArrivalSpec {
-  enum class Kind { kPoisson, kDiurnalPoisson };
-  Kind kind = Kind::kDiurnalPoisson;
-  double peak_rate_per_s = 0;       // the rate itself for kPoisson
-  double peak_to_mean = 1.0;        // diurnal only: peak rate / daily mean rate (> 1)
-  double peak_time_s = 20 * 3600;   // diurnal only: time of day of the peak
 };
 
 struct LognormalSpec {
@@ -116,6 +112,26 @@ struct DistillationSpec {
   double restart_s = 300;
 };
 
+// LLM serving: replicas of a model behind a router, fed by an arrival process or a trace.
+// Its replicas hold whole nodes of the pool for the whole run (they are not preempted).
+struct ServingSpec {
+  std::string name;
+  std::string model;                // a ModelSpec name with an architecture
+  enum class Source { kPoisson, kDiurnal, kBursty, kOffline, kTrace };
+  Source source = Source::kPoisson;
+  ArrivalSpec arrivals;             // kPoisson (peak_rate_per_s = rate) and kDiurnal
+  double cv = 1;                    // kBursty: coefficient of variation of inter-arrival times
+  uint64_t offline_count = 0;       // kOffline: requests at t = 0
+  std::string trace_path;           // kTrace: the file it was read from
+  std::vector<Request> trace;       // kTrace: the requests, in file order
+  ReplayOptions replay;             // kTrace: time scaling and window
+  LengthModel lengths;              // synthetic sources: input/output token lengths
+  ClusterConfig cluster;            // replicas, tp/pp, engine, routing, TTFT/TPOT goodput bounds
+
+  // GPUs its replicas hold.
+  int Gpus() const { return cluster.replicas * cluster.par.tp * cluster.par.pp; }
+};
+
 struct PolicySpec {
   // Workload names, highest priority first. Preemption takes from the lowest priority first.
   std::vector<std::string> order;
@@ -142,6 +158,7 @@ struct Scenario {
   std::vector<AvatarSpec> avatars;  // at most one avatar service in this version
   std::vector<TrainingSpec> trainings;
   std::vector<DistillationSpec> distillations;
+  std::vector<ServingSpec> servings;  // at most one LLM serving workload in this version
   PolicySpec policy;
   FinanceSpec finance;
   Catalog catalog;                  // the catalog the scenario was resolved against

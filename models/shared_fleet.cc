@@ -8,6 +8,8 @@
 
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
+#include "models/llm_cluster.h"
+#include "models/request_source.h"
 #include "models/fleet_scheduler.h"
 #include "models/job_throughput.h"
 #include "models/period_cost.h"
@@ -33,7 +35,35 @@ struct Resolved {
   const SiteSpec* site = nullptr;
   const GpuSpec* gpu = nullptr;
   std::vector<JobParams> jobs;
+  std::optional<PerfModel> perf;         // when any workload is priced op by op
+  const ModelSpec* serving_model = nullptr;
+  int serving_nodes = 0;
 };
+
+// The request stream of a serving workload: stream ids apart from the avatar service's.
+RequestSource MakeSource(const ServingSpec& sv, double horizon_s, uint64_t seed) {
+  constexpr uint64_t kServingStream = uint64_t{2} << 40;
+  SourceLimits limits;
+  limits.end_s = horizon_s;
+  switch (sv.source) {
+    case ServingSpec::Source::kPoisson:
+      return RequestSource::Poisson(sv.arrivals.peak_rate_per_s, sv.lengths, limits, seed,
+                                    kServingStream);
+    case ServingSpec::Source::kDiurnal:
+      return RequestSource::Diurnal(sv.arrivals, sv.lengths, limits, seed, kServingStream);
+    case ServingSpec::Source::kBursty:
+      return RequestSource::Bursty(sv.arrivals.peak_rate_per_s, sv.cv, sv.lengths, limits, seed,
+                                   kServingStream);
+    case ServingSpec::Source::kOffline:
+      return RequestSource::Offline(sv.offline_count, sv.lengths, seed, kServingStream);
+    case ServingSpec::Source::kTrace:
+      break;
+  }
+  ReplayOptions replay = sv.replay;
+  // Requests arriving after the horizon are not replayed.
+  replay.end_s = std::min(replay.end_s, replay.start_s + horizon_s / replay.time_scale);
+  return RequestSource::Replay(sv.trace, replay);
+}
 
 Result<Resolved> Resolve(const Scenario& sc) {
   Resolved r;
@@ -88,6 +118,18 @@ Result<Resolved> Resolve(const Scenario& sc) {
     r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens, rate,
                       d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s});
   }
+  for (const ServingSpec& sv : sc.servings) {
+    const ModelSpec* m = sc.catalog.FindModel(sv.model);
+    if (m == nullptr) return Missing("model", sv.model);
+    if (Status s = perf_model(); !s.ok()) return s;
+    r.serving_model = m;
+    r.serving_nodes = (sv.Gpus() + gpn - 1) / gpn;
+    if (r.serving_nodes > r.pool->nodes) {
+      return Status::Error("serving '" + sv.name + "' needs " + std::to_string(r.serving_nodes) +
+                           " nodes; the pool has " + std::to_string(r.pool->nodes));
+    }
+  }
+  r.perf = perf;
   for (const JobParams& j : r.jobs) {
     if (j.min_gpus % gpn != 0 || j.max_gpus % gpn != 0 || j.max_gpus > r.pool->nodes * gpn) {
       return Status::Error("job '" + j.name + "': GPU counts must be whole nodes within the pool");
@@ -115,6 +157,12 @@ class FleetRun {
       jobs_.push_back(std::make_unique<BatchJob>(sim_, r.jobs[i], &log_));
       scheduler_->AddJob(jobs_.back().get(), RankOf(sc.policy, r.jobs[i].name, fallback));
     }
+    if (with_avatars && !sc.servings.empty()) {
+      const ServingSpec& sv = sc.servings[0];
+      scheduler_->ReserveNodes(r.serving_nodes);
+      serving_ = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
+                                              MakeSource(sv, sc.horizon_s, seed));
+    }
     if (with_avatars && !sc.avatars.empty()) {
       avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
                                                 *scheduler_, seed, /*workload_index=*/0);
@@ -124,6 +172,7 @@ class FleetRun {
   // Runs to the horizon (or until `stop_when` returns true at a sample), sampling as it goes.
   void Run(const RunOptions* options, std::function<bool()> stop_when = nullptr) {
     scheduler_->Reallocate();
+    if (serving_) serving_->Start();
     if (avatar_) avatar_->Start();
     if (options != nullptr) Sample();
     const Duration step = Duration::Seconds(sc_.sample_interval_s);
@@ -143,6 +192,7 @@ class FleetRun {
   const BatchJob& job(size_t i) const { return *jobs_[i]; }
   sim::Simulator& sim() { return sim_; }
   const AvatarService* avatar() const { return avatar_.get(); }
+  const LlmCluster* serving() const { return serving_.get(); }
   const FleetScheduler& scheduler() const { return *scheduler_; }
   const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
   const JobEventLog& log() const { return log_; }
@@ -150,13 +200,34 @@ class FleetRun {
   double busy_gpu_seconds() const {
     double busy = avatar_ ? avatar_->DemandGpuSeconds() : 0;
     for (const auto& j : jobs_) busy += j->BusyGpuSeconds();
-    return busy;
+    return busy + ServingBusyGpus(sim_.Now());
   }
 
  private:
+  // GPU-seconds the serving replicas have spent in iterations (each iteration keeps all of a
+  // replica's GPUs busy).
+  double ServingBusyGpus(sim::Time) const {
+    if (!serving_) return 0;
+    double busy = 0;
+    for (int i = 0; i < serving_->replica_count(); ++i) busy += serving_->replica(i).metrics().busy_s;
+    const ClusterConfig& c = sc_.servings[0].cluster;
+    return busy * c.par.tp * c.par.pp;
+  }
+
   Column& Series(size_t i, const char* name, const char* units, const char* long_name) {
     if (ts_.series.size() <= i) ts_.series.push_back({name, units, long_name, {}});
     return ts_.series[i];
+  }
+
+  // Mean busy GPUs of the serving replicas since the previous sample.
+  double ServingBusyNow() {
+    const double now = sim_.Now().seconds();
+    const double busy = ServingBusyGpus(sim_.Now());
+    const double dt = now - last_sample_s_;
+    const double mean = dt > 0 ? (busy - last_serving_busy_) / dt : 0;
+    last_serving_busy_ = busy;
+    last_sample_s_ = now;
+    return mean;
   }
 
   void Sample() {
@@ -194,6 +265,10 @@ class FleetRun {
     Series(i++, "training_gpus", "GPU", "GPUs held by training jobs").values.push_back(training);
     Series(i++, "distillation_gpus", "GPU", "GPUs held by distillation jobs")
         .values.push_back(distill);
+    Series(i++, "serving_gpus", "GPU", "GPUs held by LLM serving replicas")
+        .values.push_back(scheduler_->reserved_nodes() * gpn);
+    Series(i++, "serving_in_flight", "1", "LLM requests arrived and not finished")
+        .values.push_back(serving_ ? static_cast<double>(serving_->in_flight()) : 0);
     Series(i++, "idle_gpus", "GPU", "GPUs not allocated to any workload")
         .values.push_back(scheduler_->idle_nodes() * gpn);
     Series(i++, "jobs_waiting", "1", "batch jobs waiting for GPUs")
@@ -205,7 +280,7 @@ class FleetRun {
     Series(i++, "distillation_tokens", "1", "distillation tokens processed")
         .values.push_back(tokens_distill);
     Series(i++, "it_power", "W", "IT power of the pool (GPUs and hosts)")
-        .values.push_back(ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs));
+        .values.push_back(ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs + ServingBusyNow()));
   }
 
   const Scenario& sc_;
@@ -216,8 +291,11 @@ class FleetRun {
   std::unique_ptr<FleetScheduler> scheduler_;
   std::vector<std::unique_ptr<BatchJob>> jobs_;
   std::unique_ptr<AvatarService> avatar_;
+  std::unique_ptr<LlmCluster> serving_;
+  double last_serving_busy_ = 0;
   Timeseries ts_;
   double last_frames_ = 0;
+  double last_sample_s_ = 0;
   double last_missed_ = 0;
 };
 
@@ -255,6 +333,7 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
   in.pool = r.pool;
   in.site = r.site;
   in.avatar = run.avatar();
+  in.serving = run.serving();
   in.scheduler = &run.scheduler();
   for (const auto& j : run.jobs()) in.jobs.push_back(j.get());
   in.events_handled = run.sim().events_handled();
@@ -270,6 +349,7 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
     in.training_delay_s.push_back(delay);
   }
   RunResult result = BuildRunReport(in, run.log());
+  if (run.serving() != nullptr) result.requests = run.serving()->RequestsTable();
   result.timeseries = run.timeseries();
   result.scenario_name = scenario.name;
   result.scenario_text = scenario.resolved_text;

@@ -139,6 +139,7 @@ class Validator {
     }
     Table("jobs", result.jobs);
     Table("job_events", result.job_events);
+    Table("requests", result.requests);
   }
 
   const std::vector<std::string>& problems() const { return problems_; }
@@ -160,6 +161,7 @@ size_t CoreIncrement(const RunResult& result) {
   for (const Column& column : result.timeseries.series) bytes += 8 * column.values.size();
   add_table(result.jobs);
   add_table(result.job_events);
+  add_table(result.requests);
   return std::clamp<size_t>(bytes / 4, size_t{1} << 20, size_t{64} << 20);
 }
 
@@ -216,6 +218,7 @@ class FileWriter {
       if (!tables.valid()) return Fail("cannot create group '/tables'");
       status = WriteTable(tables.get(), "jobs", result.jobs);
       if (status.ok()) status = WriteTable(tables.get(), "job_events", result.job_events);
+      if (status.ok()) status = WriteTable(tables.get(), "requests", result.requests);
     }
     if (!status.ok()) return status;
     // H5Fget_file_image does not flush the metadata cache itself in HDF5 1.10.

@@ -90,7 +90,7 @@ TEST_F(WorkloadLoaderTest, UnknownKind) {
   EXPECT_THAT(Problems(Replace(kMinimalScenario, "kind: training", "kind: trainig")),
               ElementsAre(At(23, 11,
                              "workloads[1].kind: unknown workload kind 'trainig'; did you "
-                             "mean 'training'? known: avatar, distillation, training")));
+                             "mean 'training'? known: avatar, distillation, llm-serving, training")));
 }
 
 TEST_F(WorkloadLoaderTest, MissingKind) {

@@ -106,3 +106,32 @@ TEST(FleetScheduler, FinishedJobReturnsItsNodes) {
 
 }  // namespace
 }  // namespace capsim::models
+
+namespace capsim::models {
+namespace {
+
+TEST(FleetScheduler, ReservedNodesAreNeverGivenToJobsOrPreempted) {
+  sim::Simulator sim;
+  FleetScheduler sched(sim, 6, 0, true);
+  EXPECT_FALSE(sched.ReserveNodes(7));  // more than the pool: nothing taken
+  EXPECT_EQ(sched.idle_nodes(), 6);
+  EXPECT_TRUE(sched.ReserveNodes(2));
+  EXPECT_EQ(sched.reserved_nodes(), 2);
+  JobParams p;
+  p.name = "d";
+  p.kind = "distillation";
+  p.gpus_per_node = 8;
+  p.min_gpus = 8;
+  p.max_gpus = 48;
+  p.tokens_target = 1e15;
+  p.tokens_per_gpu_second = 1000;
+  BatchJob job(sim, p, nullptr);
+  sched.AddJob(&job, 1);
+  sched.Reallocate();
+  EXPECT_EQ(job.nodes().size(), 4u);  // only the unreserved nodes
+  for (int i = 0; i < 4; ++i) EXPECT_GE(sched.GrantAvatarNode(), 0);
+  EXPECT_EQ(sched.GrantAvatarNode(), -1);  // the reserved two are not for the taking
+}
+
+}  // namespace
+}  // namespace capsim::models

@@ -185,8 +185,9 @@ TEST_F(ResultWriterTest, EveryNumericDatasetHasUnitsAndLongName) {
       EXPECT_EQ(type_class, H5T_STRING) << path;
     }
   }
-  // 3 metrics + time + 3 series + (row + 2 columns) + (row + 1 column).
-  EXPECT_EQ(numeric, 12);
+  // 3 metrics + time + 3 series + (row + 2 columns) + (row + 1 column) + the empty requests
+  // table's row scale.
+  EXPECT_EQ(numeric, 13);
 }
 
 TEST_F(ResultWriterTest, TimeIsADimensionScaleAttachedToEverySeries) {
@@ -211,7 +212,8 @@ TEST_F(ResultWriterTest, TimeIsADimensionScaleAttachedToEverySeries) {
 
 TEST_F(ResultWriterTest, TablesAreColumnarWithARowScale) {
   WriteAndOpen();
-  EXPECT_THAT(NamesInCreationOrder(file_.get(), "/tables"), ElementsAre("jobs", "job_events"));
+  EXPECT_THAT(NamesInCreationOrder(file_.get(), "/tables"),
+              ElementsAre("jobs", "job_events", "requests"));
   EXPECT_THAT(NamesInCreationOrder(file_.get(), "/tables/jobs"),
               ElementsAre("row", "name", "kind", "submit_s", "gpu_hours"));
   Handle row = OpenDataset("/tables/jobs/row");

@@ -1,0 +1,143 @@
+#include "config/serving_loader.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config/scenario_loader.h"
+#include "tests/config/test_files.h"
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+// A pool of 4 nodes of H100s serving Llama-3-8B.
+constexpr const char* kServing = R"(name: s
+horizon: 1 h
+calibration: { H100-SXM: published }
+fleet:
+  sites: [{ name: s, power_cap: 1 MW, energy_price: 0.07 USD/kWh }]
+  pools: [{ name: p, site: s, gpu: H100-SXM, nodes: 4, gpus_per_node: 8 }]
+workloads:
+  - name: chat
+    kind: llm-serving
+    model: llama-3-8b
+    replicas: 8
+    parallelism: { tp: 2 }
+    arrivals: { kind: poisson, rate: 5 /s }
+    lengths: { input: { median: 500, mean: 600 }, output: { median: 100, mean: 150, max: 2000 } }
+    engine: { max_batched_tokens: 4096, max_seqs: 128, chunked_prefill: false, preemption: swap }
+    routing: prefix-affinity
+    slo: { ttft: 1 s, tpot: 50 ms }
+)";
+
+class ServingLoaderTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::string& text) {
+    return LoadScenario(dir_.Write("s.yaml", text));
+  }
+  std::vector<std::string> Problems(const std::string& text) {
+    Result<models::Scenario> r = Load(text);
+    return r.ok() ? std::vector<std::string>{} : r.status().problems();
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(ServingLoaderTest, ReadsEveryKey) {
+  Result<models::Scenario> r = Load(kServing);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r.value().servings.size(), 1u);
+  const models::ServingSpec& s = r.value().servings[0];
+  EXPECT_EQ(s.model, "llama-3-8b");
+  EXPECT_EQ(s.cluster.replicas, 8);
+  EXPECT_EQ(s.cluster.par.tp, 2);
+  EXPECT_EQ(s.Gpus(), 16);
+  EXPECT_EQ(s.source, models::ServingSpec::Source::kPoisson);
+  EXPECT_DOUBLE_EQ(s.arrivals.peak_rate_per_s, 5);
+  EXPECT_DOUBLE_EQ(s.lengths.input.mean, 600);
+  EXPECT_EQ(s.lengths.output.max, 2000);
+  EXPECT_EQ(s.cluster.replica.max_num_batched_tokens, 4096);
+  EXPECT_EQ(s.cluster.replica.max_num_seqs, 128);
+  EXPECT_FALSE(s.cluster.replica.chunked_prefill);
+  EXPECT_EQ(s.cluster.replica.preemption, models::PreemptionMode::kSwap);
+  EXPECT_EQ(s.cluster.routing, models::RoutingPolicy::kPrefixAffinity);
+  EXPECT_DOUBLE_EQ(s.cluster.ttft_bound_s, 1);
+  EXPECT_DOUBLE_EQ(s.cluster.tpot_bound_s, 0.05);
+}
+
+TEST_F(ServingLoaderTest, OtherArrivalKinds) {
+  Result<models::Scenario> bursty = Load(testing::Replace(
+      kServing, "{ kind: poisson, rate: 5 /s }", "{ kind: bursty, rate: 5 /s, cv: 2.5 }"));
+  ASSERT_TRUE(bursty.ok()) << bursty.status().ToString();
+  EXPECT_EQ(bursty.value().servings[0].source, models::ServingSpec::Source::kBursty);
+  EXPECT_DOUBLE_EQ(bursty.value().servings[0].cv, 2.5);
+  Result<models::Scenario> offline =
+      Load(testing::Replace(kServing, "{ kind: poisson, rate: 5 /s }", "{ kind: offline, count: 300 }"));
+  ASSERT_TRUE(offline.ok()) << offline.status().ToString();
+  EXPECT_EQ(offline.value().servings[0].offline_count, 300u);
+  Result<models::Scenario> diurnal = Load(testing::Replace(
+      kServing, "{ kind: poisson, rate: 5 /s }",
+      "{ kind: diurnal-poisson, peak_rate: 9 /s, peak_to_mean: 2 }"));
+  ASSERT_TRUE(diurnal.ok()) << diurnal.status().ToString();
+  EXPECT_EQ(diurnal.value().servings[0].source, models::ServingSpec::Source::kDiurnal);
+}
+
+TEST_F(ServingLoaderTest, TraceIsReadRelativeToTheScenario) {
+  dir_.Write("t.csv",
+             "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+             "2023-11-16 18:15:46.6805900,374,44\n"
+             "2023-11-16 18:15:50.9951690,396,109\n");
+  Result<models::Scenario> r = Load(testing::Replace(
+      kServing, "{ kind: poisson, rate: 5 /s }",
+      "{ kind: trace, file: t.csv, format: azure, time_scale: 0.5 }"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::ServingSpec& s = r.value().servings[0];
+  ASSERT_EQ(s.trace.size(), 2u);
+  EXPECT_EQ(s.trace[1].input_tokens, 396);
+  EXPECT_NEAR(s.trace[1].arrival_s, 4.314579, 1e-6);
+  EXPECT_DOUBLE_EQ(s.replay.time_scale, 0.5);
+}
+
+TEST_F(ServingLoaderTest, TraceProblemsNameTheFileAndKey) {
+  dir_.Write("bad.csv", "TIME,ContextTokens,GeneratedTokens\n");
+  EXPECT_THAT(Problems(testing::Replace(kServing, "{ kind: poisson, rate: 5 /s }",
+                                        "{ kind: trace, file: bad.csv }")),
+              ElementsAre(HasSubstr("workloads[0].arrivals.file: ")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "{ kind: poisson, rate: 5 /s }",
+                                        "{ kind: trace, file: none.csv }")),
+              ElementsAre(HasSubstr("cannot open")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "{ kind: poisson, rate: 5 /s }",
+                                        "{ kind: trace, file: t.csv, format: parquet }")),
+              ElementsAre(HasSubstr("unknown trace format 'parquet'")));
+}
+
+TEST_F(ServingLoaderTest, BadValues) {
+  EXPECT_THAT(Problems(testing::Replace(kServing, "replicas: 8", "replicas: 40")),
+              ElementsAre(HasSubstr("workloads[0].replicas: 40 replicas of 2 GPUs need 80 GPUs; "
+                                    "the pool has 32")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "routing: prefix-affinity", "routing: random")),
+              ElementsAre(HasSubstr("unknown routing policy 'random'")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "preemption: swap", "preemption: drop")),
+              ElementsAre(HasSubstr("unknown preemption mode 'drop'")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "{ kind: poisson, rate: 5 /s }",
+                                        "{ kind: poisson }")),
+              ElementsAre(HasSubstr("missing required key 'rate'")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "median: 500, mean: 600", "median: 500, mean: 400")),
+              ElementsAre(HasSubstr("workloads[0].lengths.input.mean: must be at least the median")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "model: llama-3-8b", "model: llama-9")),
+              ElementsAre(HasSubstr("unknown model 'llama-9'")));
+}
+
+TEST_F(ServingLoaderTest, AtMostOneServingWorkloadAndItNeedsAProfile) {
+  const std::string two =
+      std::string(kServing) +
+      "  - { name: chat2, kind: llm-serving, model: llama-3-8b, replicas: 1, "
+      "arrivals: { kind: poisson, rate: 1 /s } }\n";
+  EXPECT_THAT(Problems(two), ElementsAre(HasSubstr("at most one llm-serving workload")));
+  EXPECT_THAT(Problems(testing::Replace(kServing, "calibration: { H100-SXM: published }\n", "")),
+              ElementsAre(HasSubstr("no calibration profile for GPU 'H100-SXM'")));
+}
+
+}  // namespace
+}  // namespace capsim::config
