@@ -8,10 +8,15 @@
 #include <utility>
 #include <vector>
 
+#include "tests/models/llm_test_support.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
 namespace {
+
+using testing::Llama8b;
+using testing::Flat;
+PerfModel Perf() { return testing::FlatPerfModel(); }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
@@ -173,45 +178,6 @@ TEST(PointsTable, OneRowPerPoint) {
   EXPECT_EQ(t.numeric[2].values[0], 0.5);
   EXPECT_EQ(t.numeric[5].values[1], 0.25);
   EXPECT_EQ(t.numeric[6].values, (std::vector<double>{3, 3}));
-}
-
-// Llama-3-8B's architecture (model card / config.json).
-ModelSpec Llama8b() {
-  ModelSpec m;
-  m.name = "llama-3-8b";
-  m.params = m.active_params = 8.03e9;
-  m.layers = 32;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.head_dim = 128;
-  m.ffn = 14336;
-  m.vocab = 128256;
-  return m;
-}
-
-EfficiencyCurve Flat(OpClass c, CurveMetric metric, double eff) {
-  EfficiencyCurve curve;
-  curve.op_class = c;
-  curve.metric = metric;
-  curve.points = {{1, eff, false, "test"}, {1e15, eff, false, "test"}};
-  return curve;
-}
-
-// An H100-like TEST-GPU (as in llm_cluster_test.cc).
-PerfModel Perf() {
-  CalibrationProfile p;
-  p.gpu = "TEST-GPU";
-  p.provenance.kind = "published";
-  p.curves = {Flat(OpClass::kGemm, CurveMetric::kCompute, 0.8),
-              Flat(OpClass::kMemory, CurveMetric::kMemory, 0.9),
-              Flat(OpClass::kCollective, CurveMetric::kBusBandwidth, 0.9)};
-  GpuSpec gpu = testing::TestGpu();
-  gpu.scale_up_bandwidth = 450e9;
-  gpu.scale_up_domain = 8;
-  Result<PerfModel> m = PerfModel::Create(gpu, {450e9, 50e9}, p);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return std::move(m).value();
 }
 
 // A short load test of `replicas` replicas with moderate lengths and a latency SLO.

@@ -4,22 +4,12 @@
 
 #include <vector>
 
+#include "tests/models/llm_test_support.h"
+
 namespace capsim::models {
 namespace {
 
-ModelSpec Llama8b() {
-  ModelSpec m;
-  m.name = "llama-3-8b";
-  m.params = m.active_params = 8.03e9;
-  m.layers = 32;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.head_dim = 128;
-  m.ffn = 14336;
-  m.vocab = 128256;
-  return m;
-}
+using testing::Llama8b;
 
 ModelSpec Llama70b() {
   ModelSpec m;

@@ -8,63 +8,17 @@
 #include <vector>
 
 #include "models/transformer_ops.h"
+#include "tests/models/llm_test_support.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
 namespace {
 
-// Llama-3-8B's architecture (model card / config.json).
-ModelSpec Llama8b() {
-  ModelSpec m;
-  m.name = "llama-3-8b";
-  m.params = m.active_params = 8.03e9;
-  m.layers = 32;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.head_dim = 128;
-  m.ffn = 14336;
-  m.vocab = 128256;
-  return m;
-}
-
-EfficiencyCurve Flat(OpClass c, CurveMetric metric, double eff) {
-  EfficiencyCurve curve;
-  curve.op_class = c;
-  curve.metric = metric;
-  curve.points = {{1, eff, false, "test"}, {1e15, eff, false, "test"}};
-  return curve;
-}
-
-// An H100-like TEST-GPU (1 PFLOP/s BF16, 3 TB/s, 80 GB) with GEMMs at 80% of peak, memory at
-// 90%, collectives at 90% of the link.
-PerfModel Perf() {
-  CalibrationProfile p;
-  p.gpu = "TEST-GPU";
-  p.provenance.kind = "published";
-  p.curves = {Flat(OpClass::kGemm, CurveMetric::kCompute, 0.8),
-              Flat(OpClass::kMemory, CurveMetric::kMemory, 0.9),
-              Flat(OpClass::kCollective, CurveMetric::kBusBandwidth, 0.9)};
-  GpuSpec gpu = testing::TestGpu();
-  gpu.scale_up_bandwidth = 450e9;
-  gpu.scale_up_domain = 8;
-  Result<PerfModel> m = PerfModel::Create(gpu, {450e9, 50e9}, p);
-  EXPECT_TRUE(m.ok()) << m.status().ToString();
-  return std::move(m).value();
-}
-
-// A request without prefix information.
-Request Req(uint64_t id, double arrival_s, int64_t input, int64_t output) {
-  Request r;
-  r.id = id;
-  r.arrival_s = arrival_s;
-  r.input_tokens = input;
-  r.output_tokens = output;
-  return r;
-}
-
-// Duration of an iteration as the engine rounds it.
-double Ns(double seconds) { return sim::Duration::Seconds(seconds).seconds(); }
+using testing::Llama8b;
+using testing::Flat;
+PerfModel Perf() { return testing::FlatPerfModel(); }
+using testing::Req;
+using testing::Ns;
 
 // One replica, its requests and their completion records.
 struct Bench {

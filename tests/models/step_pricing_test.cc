@@ -2,44 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/models/llm_test_support.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
 namespace {
 
-// Llama-3-8B's architecture (model card / config.json).
-ModelSpec Llama8b() {
-  ModelSpec m;
-  m.name = "llama-3-8b";
-  m.params = m.active_params = 8.03e9;
-  m.layers = 32;
-  m.hidden = 4096;
-  m.heads = 32;
-  m.kv_heads = 8;
-  m.head_dim = 128;
-  m.ffn = 14336;
-  m.vocab = 128256;
-  return m;
-}
-
-EfficiencyCurve Flat(OpClass c, CurveMetric metric, double eff) {
-  EfficiencyCurve curve;
-  curve.op_class = c;
-  curve.metric = metric;
-  curve.points = {{1, eff, false, "test"}, {1e15, eff, false, "test"}};
-  return curve;
-}
-
-// A flat profile: GEMMs at 80% of peak, memory at 90%, collectives at 90% of the link.
-CalibrationProfile FlatProfile() {
-  CalibrationProfile p;
-  p.gpu = "TEST-GPU";
-  p.provenance.kind = "published";
-  p.curves = {Flat(OpClass::kGemm, CurveMetric::kCompute, 0.8),
-              Flat(OpClass::kMemory, CurveMetric::kMemory, 0.9),
-              Flat(OpClass::kCollective, CurveMetric::kBusBandwidth, 0.9)};
-  return p;
-}
+using testing::Llama8b;
+using testing::Flat;
+using testing::FlatProfile;
 
 PerfModel Model() {
   GpuSpec gpu = testing::TestGpu();
