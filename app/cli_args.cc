@@ -17,6 +17,8 @@ std::string UsageText() {
          "  capsim validate SCENARIO.yaml [--set key.path=value]...\n"
          "  capsim summary OUT.h5 [--json]\n"
          "  capsim explain SCENARIO.yaml --workload NAME [--set key.path=value]...\n"
+         "  capsim capacity SCENARIO.yaml --workload NAME [--ttft-p99 T] [--tpot-p99 T] "
+         "[--lo R] [--hi R] [--load R --max-replicas N] [-o OUT.h5]\n"
          "  capsim calibrate BENCH.json [more.json...] -o PROFILE.yaml [--gpu NAME] "
          "[--base PROFILE.yaml]\n"
          "  capsim help | version\n";
@@ -30,7 +32,8 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
   if (out.command == "--version") out.command = "version";
   if (!IsCommand(out.command)) {
     return Status::Error("capsim: unknown command '" + args[0] +
-                         "'; expected run, validate, summary, explain, calibrate, help or version");
+                         "'; expected run, validate, summary, explain, capacity, calibrate, help "
+                         "or version");
   }
   std::vector<std::string> problems;
   for (size_t i = 1; i < args.size(); ++i) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/calibrate_command.h"
+#include "app/capacity_command.h"
 #include "app/explain_command.h"
 #include "config/scenario_loader.h"
 #include "models/shared_fleet.h"
@@ -133,8 +134,9 @@ int RunCommand(const CliArgs& args, Console& console) {
 int Main(int argc, char** argv, Console& console) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Commands with their own argument syntax.
-  if (!args.empty() && (args[0] == "calibrate" || args[0] == "explain")) {
+  if (!args.empty() && (args[0] == "calibrate" || args[0] == "explain" || args[0] == "capacity")) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "capacity") return RunCapacity(rest, console);
     return args[0] == "calibrate" ? RunCalibrate(rest, console) : RunExplain(rest, console);
   }
   Result<CliArgs> parsed = ParseCliArgs(args);

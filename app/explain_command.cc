@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 #include "config/scenario_loader.h"
 #include "models/face_ops.h"
@@ -12,6 +14,13 @@
 
 namespace capsim::app {
 namespace {
+
+// Concatenates the pieces (GCC 12 misreports -Wrestrict on chains of std::string operator+).
+std::string Cat(std::initializer_list<std::string_view> pieces) {
+  std::string out;
+  for (std::string_view p : pieces) out.append(p);
+  return out;
+}
 
 std::string Fixed(double v, int digits) {
   char buf[64];
@@ -30,23 +39,22 @@ std::string Shape(const models::Operation& op) {
   using models::OpClass;
   switch (op.op_class) {
     case OpClass::kGemm:
-      return std::to_string(op.m) + "x" + std::to_string(op.n) + "x" + std::to_string(op.k);
+      return Cat({std::to_string(op.m), "x", std::to_string(op.n), "x", std::to_string(op.k)});
     case OpClass::kAttentionPrefill:
     case OpClass::kAttentionDecode:
-      return "b" + std::to_string(op.batch) + " h" + std::to_string(op.heads) + "/" +
-             std::to_string(op.kv_heads) + " d" + std::to_string(op.head_dim) + " q" +
-             std::to_string(op.q_len) + " kv" + std::to_string(op.kv_len);
+      return Cat({"b", std::to_string(op.batch), " h", std::to_string(op.heads), "/",
+                  std::to_string(op.kv_heads), " d", std::to_string(op.head_dim), " q",
+                  std::to_string(op.q_len), " kv", std::to_string(op.kv_len)});
     case OpClass::kConv:
-      return "b" + std::to_string(op.batch) + " " + std::to_string(op.channels_in) + "->" +
-             std::to_string(op.channels_out) + " " + std::to_string(op.height) + "x" +
-             std::to_string(op.width) + " k" + std::to_string(op.kernel);
+      return Cat({"b", std::to_string(op.batch), " ", std::to_string(op.channels_in), "->",
+                  std::to_string(op.channels_out), " ", std::to_string(op.height), "x",
+                  std::to_string(op.width), " k", std::to_string(op.kernel)});
     case OpClass::kCollective:
-      return std::string(models::CollectiveName(op.collective)) + " n" +
-             std::to_string(op.ranks) +
-             (op.tier == models::LinkTier::kScaleUp ? " scale-up " : " scale-out ") +
-             Fixed(op.bytes / 1e6, 1) + " MB";
+      return Cat({models::CollectiveName(op.collective), " n", std::to_string(op.ranks),
+                  op.tier == models::LinkTier::kScaleUp ? " scale-up " : " scale-out ",
+                  Fixed(op.bytes / 1e6, 1), " MB"});
     case OpClass::kMemory:
-      return Fixed(op.bytes / 1e6, 1) + " MB";
+      return Cat({Fixed(op.bytes / 1e6, 1), " MB"});
   }
   return "";
 }
@@ -69,8 +77,8 @@ double PrintOps(const std::vector<models::Operation>& ops, const models::PerfMod
     const double share = total > 0 ? c.time_s * op.repeat / total : 0;
     std::string entry = "-";
     if (c.point != nullptr) {
-      entry = std::string(c.point->measured ? "measured" : "published") + " @ " +
-              Fixed(c.point->size, 0) + ": " + c.point->source;
+      entry = Cat({c.point->measured ? "measured" : "published", " @ ", Fixed(c.point->size, 0),
+                   ": ", c.point->source});
       if (c.curve != nullptr && (c.curve->op_class != op.op_class || c.curve->dtype != op.dtype)) {
         std::string fallback = "(";
         fallback.append(models::OpClassName(c.curve->op_class));

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace capsim::models {
@@ -52,6 +53,8 @@ struct RunResult {
   Table jobs;                  // one row per training/distillation job
   Table job_events;            // one row per job state change
   Table requests;              // one row per completed LLM serving request (empty without one)
+  // Further tables under /tables, by name (e.g. "capacity": the points of a capacity search).
+  std::vector<std::pair<std::string, Table>> extra_tables;
 };
 
 }  // namespace capsim::models

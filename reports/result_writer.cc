@@ -140,6 +140,11 @@ class Validator {
     Table("jobs", result.jobs);
     Table("job_events", result.job_events);
     Table("requests", result.requests);
+    std::set<std::string> table_names = {"jobs", "job_events", "requests"};
+    for (const auto& [name, table] : result.extra_tables) {
+      Name("table", name, "", table_names);
+      Table(name, table);
+    }
   }
 
   const std::vector<std::string>& problems() const { return problems_; }
@@ -162,6 +167,7 @@ size_t CoreIncrement(const RunResult& result) {
   add_table(result.jobs);
   add_table(result.job_events);
   add_table(result.requests);
+  for (const auto& [name, table] : result.extra_tables) add_table(table);
   return std::clamp<size_t>(bytes / 4, size_t{1} << 20, size_t{64} << 20);
 }
 
@@ -219,6 +225,9 @@ class FileWriter {
       status = WriteTable(tables.get(), "jobs", result.jobs);
       if (status.ok()) status = WriteTable(tables.get(), "job_events", result.job_events);
       if (status.ok()) status = WriteTable(tables.get(), "requests", result.requests);
+      for (const auto& [name, table] : result.extra_tables) {
+        if (status.ok()) status = WriteTable(tables.get(), name, table);
+      }
     }
     if (!status.ok()) return status;
     // H5Fget_file_image does not flush the metadata cache itself in HDF5 1.10.

@@ -470,3 +470,30 @@ TEST_F(ResultWriterTest, WritingTwiceGivesIdenticalContents) {
 
 }  // namespace
 }  // namespace capsim::reports
+
+namespace capsim::reports {
+namespace {
+
+TEST(ResultWriterExtraTables, AreWrittenUnderTablesAndValidated) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "capsim_extra_tables.h5").string();
+  models::RunResult r;
+  r.scenario_name = "x";
+  models::Table points;
+  points.numeric.push_back({"load", "1/s", "offered load", {1, 2, 3}});
+  r.extra_tables.push_back({"capacity", points});
+  ASSERT_TRUE(WriteResultFile(r, path).ok());
+  hid_t f = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  EXPECT_GT(H5Lexists(f, "/tables/capacity/load", H5P_DEFAULT), 0);
+  H5Fclose(f);
+  r.extra_tables.push_back({"jobs", points});  // clashes with a built-in table
+  Status s = WriteResultFile(r, path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.ToString().find("table 'jobs' appears more than once"), std::string::npos)
+      << s.ToString();
+  std::filesystem::remove(path);
+}
+
+}  // namespace
+}  // namespace capsim::reports

@@ -1,0 +1,75 @@
+#include "app/capacity_command.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+#include <string>
+
+namespace capsim::app {
+namespace {
+
+const std::string kScenario = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/llm-serving-azure.yaml";
+
+struct Outcome {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// The Azure-trace scenario with synthetic Poisson arrivals (no trace file needed) and two
+// replicas, searched over a short measured window.
+Outcome Capacity(std::vector<std::string> extra) {
+  std::vector<std::string> args = {kScenario,  "--workload", "chat", "--set",
+                                   "workloads[0].arrivals={kind: poisson, rate: 5 /s}",
+                                   "--set", "workloads[0].replicas=2", "--warmup", "5 s",
+                                   "--duration", "20 s"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  std::ostringstream out, err;
+  Console console{out, err, false};
+  const int code = RunCapacity(args, console);
+  return {code, out.str(), err.str()};
+}
+
+TEST(CapacityCommand, FindsTheLargestLoadAndWritesThePoints) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "capsim_capacity_test.h5").string();
+  Outcome o = Capacity({"--tpot-p99", "30 ms", "--lo", "1 /s", "--hi", "300 /s", "--tolerance",
+                        "5 /s", "-o", path});
+  ASSERT_EQ(o.code, 0) << o.err << o.out;
+  EXPECT_NE(o.out.find("outcome: converged"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("largest load meeting the SLO"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(path));
+  std::filesystem::remove(path);
+}
+
+TEST(CapacityCommand, FewestReplicasForALoad) {
+  Outcome o = Capacity({"--tpot-p99", "30 ms", "--load", "20 /s", "--max-replicas", "8"});
+  ASSERT_EQ(o.code, 0) << o.err << o.out;
+  EXPECT_NE(o.out.find("fewest replicas: "), std::string::npos) << o.out;
+}
+
+TEST(CapacityCommand, UnreachableSloIsReportedNotGuessed) {
+  Outcome o = Capacity({"--ttft-p99", "1 us", "--lo", "1 /s", "--hi", "10 /s"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("lower_bound_fails"), std::string::npos) << o.out;
+}
+
+TEST(CapacityCommand, Errors) {
+  EXPECT_EQ(Capacity({"--lo", "5 GB"}).code, 1);
+  EXPECT_NE(Capacity({"--lo", "5 GB"}).err.find("--lo"), std::string::npos);
+  std::ostringstream out, err;
+  Console console{out, err, false};
+  EXPECT_EQ(RunCapacity({kScenario}, console), 2);  // no --workload
+  Outcome unknown = Capacity({"--bogus"});
+  EXPECT_EQ(unknown.code, 2);
+  std::vector<std::string> args = {kScenario, "--workload", "nope", "--set",
+                                   "workloads[0].arrivals={kind: poisson, rate: 5 /s}"};
+  std::ostringstream out2, err2;
+  Console c2{out2, err2, false};
+  EXPECT_EQ(RunCapacity(args, c2), 1);
+  EXPECT_NE(err2.str().find("no llm-serving workload named 'nope'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace capsim::app
