@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <ostream>
 #include <tuple>
+#include <vector>
 
 #include "config/benchmark_json.h"
 #include "config/catalog_loader.h"
@@ -14,11 +15,16 @@
 namespace capsim::app {
 namespace {
 
+constexpr models::OpClass kOpClasses[] = {
+    models::OpClass::kGemm,   models::OpClass::kAttentionPrefill, models::OpClass::kAttentionDecode,
+    models::OpClass::kMemory, models::OpClass::kConv,             models::OpClass::kCollective};
+
 struct CalibrateArgs {
   std::vector<std::string> inputs;
   std::string output;
   std::string gpu;
   std::string base;
+  std::vector<std::string> skip;  // op classes whose measured curves are not kept (--skip)
   bool help = false;
 };
 
@@ -38,6 +44,24 @@ Result<CalibrateArgs> ParseArgs(const std::vector<std::string>& args) {
       s = value(&out.gpu);
     } else if (a == "--base") {
       s = value(&out.base);
+    } else if (a == "--skip") {
+      std::string list;
+      s = value(&list);
+      for (size_t start = 0; s.ok() && start <= list.size();) {
+        const size_t comma = std::min(list.find(',', start), list.size());
+        const std::string name = list.substr(start, comma - start);
+        bool known = false;
+        for (models::OpClass c : kOpClasses) known = known || OpClassName(c) == name;
+        if (!known) {
+          std::string names;
+          for (models::OpClass c : kOpClasses) {
+            names += (names.empty() ? "" : ", ") + std::string(OpClassName(c));
+          }
+          s = Status::Error("--skip: unknown operation class '" + name + "' (known: " + names + ")");
+        }
+        out.skip.push_back(name);
+        start = comma + 1;
+      }
     } else if (a == "-h" || a == "--help") {
       out.help = true;
     } else if (a.size() > 1 && a[0] == '-') {
@@ -84,7 +108,9 @@ void PrintCurve(std::ostream& out, const models::EfficiencyCurve& c, const char*
 
 std::string CalibrateUsage() {
   return "usage: capsim calibrate BENCH.json [more.json ...] -o PROFILE.yaml [--gpu NAME] "
-         "[--base PROFILE.yaml]\n";
+         "[--base PROFILE.yaml] [--skip CLASS[,CLASS...]]\n"
+         "  --skip: operation classes (gemm, attention_prefill, ...) whose measured curves are "
+         "dropped, so they come from the base profile\n";
 }
 
 int RunCalibrate(const std::vector<std::string>& args, Console& console) {
@@ -126,6 +152,13 @@ int RunCalibrate(const std::vector<std::string>& args, Console& console) {
   Result<config::FitResult> fit = config::FitBenchmarks(files, gpu);
   if (!fit.ok()) return fail(fit.status());
   models::CalibrationProfile profile = fit.value().profile;
+  std::vector<std::string> skipped;
+  std::erase_if(profile.curves, [&](const models::EfficiencyCurve& c) {
+    const std::string name(OpClassName(c.op_class));
+    if (std::find(a.skip.begin(), a.skip.end(), name) == a.skip.end()) return false;
+    skipped.push_back(c.Label());
+    return true;
+  });
 
   // Curves the harness does not measure come from the base profile, point sources intact.
   const std::string base_path = !a.base.empty()
@@ -172,6 +205,26 @@ int RunCalibrate(const std::vector<std::string>& args, Console& console) {
     for (const config::FittedRun& r : fit.value().reported) {
       out << "  " << r.name << "  size " << Fmt(r.size) << "  efficiency "
           << Fmt(r.efficiency, "%.3f") << "\n";
+    }
+  }
+  for (const std::string& label : skipped) {
+    out << "measured but dropped (--skip), taken from the base profile: " << label << "\n";
+  }
+  if (!fit.value().memory_bound.empty()) {
+    out << "not fitted (memory-bound: FLOP/byte below the machine balance " +
+               Fmt(models::DatasheetPeakFlops(gpu, fit.value().memory_bound[0].family->dtype) /
+                   gpu.memory_bandwidth) +
+               "; priced by bandwidth):\n";
+    for (const config::FittedRun& r : fit.value().memory_bound) {
+      out << "  " << r.name << "  FLOP " << Fmt(r.size) << "  efficiency "
+          << Fmt(r.efficiency, "%.3f") << "\n";
+    }
+  }
+  if (!fit.value().cache_resident.empty()) {
+    out << "not fitted (faster than HBM: working set fits in L2):\n";
+    for (const config::FittedRun& r : fit.value().cache_resident) {
+      out << "  " << r.name << "  bytes " << Fmt(r.size) << "  " << Fmt(r.efficiency * 100, "%.0f")
+          << "% of the HBM figure\n";
     }
   }
   if (Status s = config::WriteProfile(profile, a.output); !s.ok()) return fail(s);

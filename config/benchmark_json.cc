@@ -457,6 +457,15 @@ Result<FitResult> FitBenchmarks(const std::vector<BenchmarkFile>& files,
         problems.push_back(Describe(file, r) + ": no size: neither shape counters nor real_time");
         continue;
       }
+      const std::optional<double> moved = Counter(r, "bytes");
+      if (compute && moved && *moved > 0 && fit.size / *moved < peak / gpu.memory_bandwidth) {
+        result.memory_bound.push_back(std::move(fit));
+        continue;
+      }
+      if (fit.efficiency > 1 && !compute && fit.size <= kCacheResidentBytes) {
+        result.cache_resident.push_back(std::move(fit));
+        continue;
+      }
       if (fit.efficiency > 1) {
         problems.push_back(Describe(file, r) + ": " + rate_key + " " + Fmt(*rate) + " is " +
                            Fmt(fit.efficiency * 100, "%.0f") + "% of the " + gpu.name +

@@ -89,14 +89,24 @@ struct FitResult {
   models::CalibrationProfile profile;  // measured curves only; launch/collective from defaults
   std::vector<FittedRun> fitted;       // runs that define curve points
   std::vector<FittedRun> reported;     // comparison runs, not fitted
+  std::vector<FittedRun> cache_resident;  // memory runs above the HBM figure, small enough for L2
+  std::vector<FittedRun> memory_bound;    // compute runs below the machine balance (FLOP/byte)
 };
+
+// Memory benchmarks moving at most this many bytes may run from the GPU's L2 cache (50-126 MB
+// on the catalog's GPUs) and then beat the HBM datasheet figure; above it they may not.
+inline constexpr double kCacheResidentBytes = 256.0 * 1024 * 1024;
 
 // Fits efficiency curves for `gpu` from `files`: the median aggregate of each run when present,
 // else its iterations; size from the shape counters (m, n, k, batch; attention shapes; bytes) by
 // the formulas of models/operation.h, else rate x real_time; efficiency = rate / datasheet
-// figure; one point per distinct size (median over duplicates), sorted. Errors, one line each:
-// unknown families (with the known ones), missing counters, efficiencies above 1 ("exceeds
-// datasheet peak: wrong --gpu?"), and no usable benchmark.
+// figure; one point per distinct size (median over duplicates), sorted. A memory run above the
+// HBM figure that moves <= kCacheResidentBytes is set aside in `cache_resident`, and a compute
+// run whose FLOPs per byte moved (counter "bytes") fall below the GPU's machine balance (peak
+// FLOP/s / HBM bandwidth) in `memory_bound`: the roofline prices those by bandwidth, and their
+// low FLOP efficiency would drag the compute curve down for square problems of the same FLOPs.
+// Errors, one line each: unknown families (with the known ones), missing counters, other
+// efficiencies above 1 ("exceeds datasheet peak: wrong --gpu?"), and no usable benchmark.
 Result<FitResult> FitBenchmarks(const std::vector<BenchmarkFile>& files,
                                 const models::GpuSpec& gpu);
 

@@ -1,6 +1,7 @@
 #include "kernels/cuda/cublaslt_gemm.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 
 namespace capsim::kernels {
@@ -54,6 +55,7 @@ struct LtGemmPlan::Impl {
   MatmulDesc desc;
   Layout a, b, c;
   cublasLtMatmulAlgo_t algo{};
+  DeviceBuffer<float> unit_scale;  // FP8: scale pointers present while the algorithm is chosen
 };
 
 LtGemmPlan::LtGemmPlan() = default;
@@ -83,7 +85,17 @@ Status LtGemmPlan::init(const CublasLtHandle& lt, LtGemmType type, const GemmSha
   CAPSIM_KERNELS_TRY(make_layout(in_type, s.k, s.m, s.k, &impl->b));
   CAPSIM_KERNELS_TRY(make_layout(CUDA_R_16BF, s.n, s.m, s.n, &impl->c));
 
-  // FP8 scale pointers are per call (run()); they do not affect the heuristic.
+  // FP8: the algorithm must be chosen with the per-tensor scale pointers set (without them
+  // cuBLASLt may pick a kernel without scaling, and cublasLtMatmul then reports "not supported"
+  // once run() sets the caller's pointers). The plan's own 1.0 scales stand in until run().
+  if (type == LtGemmType::kFP8E4M3) {
+    CAPSIM_KERNELS_TRY(impl->unit_scale.allocate(1));
+    const float one[1] = {1.0f};
+    CAPSIM_KERNELS_TRY(impl->unit_scale.upload(std::span<const float>(one)));
+    const float* scale = impl->unit_scale.get();
+    CAPSIM_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(raw_desc, CUBLASLT_MATMUL_DESC_A_SCALE_POINTER, &scale, sizeof(scale)));
+    CAPSIM_CUBLAS_TRY(cublasLtMatmulDescSetAttribute(raw_desc, CUBLASLT_MATMUL_DESC_B_SCALE_POINTER, &scale, sizeof(scale)));
+  }
 
   cublasLtMatmulPreference_t raw_pref = nullptr;
   CAPSIM_CUBLAS_TRY(cublasLtMatmulPreferenceCreate(&raw_pref));

@@ -92,6 +92,38 @@ TEST_F(CalibrateCommandTest, FitsAndWritesAProfile) {
   EXPECT_DOUBLE_EQ(p.value().collective_latency_s, 1.829e-6);
 }
 
+TEST_F(CalibrateCommandTest, SkippedClassesComeFromTheBaseProfile) {
+  const Outcome o = Calibrate(
+      {kData + "bench_h100.json", "--skip", "attention_prefill,attention_decode", "-o", output_});
+  ASSERT_EQ(o.code, 0) << o.err;
+  EXPECT_NE(o.out.find("measured but dropped (--skip), taken from the base profile: "
+                       "attention_decode bf16 memory"),
+            std::string::npos)
+      << o.out;
+  Result<models::CalibrationProfile> p = config::LoadProfile(output_);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  // The published H100 profile has no decode curve (decode is then priced by the memory curve);
+  // its prefill curve replaces the measured one.
+  EXPECT_EQ(p.value().Find(models::OpClass::kAttentionDecode, models::DType::kBF16,
+                           models::CurveMetric::kMemory),
+            nullptr);
+  const models::EfficiencyCurve* prefill = p.value().Find(
+      models::OpClass::kAttentionPrefill, models::DType::kBF16, models::CurveMetric::kCompute);
+  ASSERT_NE(prefill, nullptr);
+  EXPECT_FALSE(prefill->points[0].measured);
+  const models::EfficiencyCurve* gemm =
+      p.value().Find(models::OpClass::kGemm, models::DType::kBF16, models::CurveMetric::kCompute);
+  ASSERT_NE(gemm, nullptr);
+  EXPECT_TRUE(gemm->points[0].measured);
+}
+
+TEST_F(CalibrateCommandTest, UnknownSkipClass) {
+  const Outcome o = Fails({kData + "bench_h100.json", "--skip", "gemm,flash"}, 2);
+  EXPECT_NE(o.err.find("--skip: unknown operation class 'flash' (known: gemm, attention_prefill"),
+            std::string::npos)
+      << o.err;
+}
+
 TEST_F(CalibrateCommandTest, ExplicitGpuMatches) {
   const Outcome o = Calibrate({"--gpu", "H100-SXM", kData + "bench_h100.json", "-o", output_});
   EXPECT_EQ(o.code, 0) << o.err;
