@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/avatar_workload.h"
 #include "models/diurnal_arrivals.h"
 #include "models/fleet_scheduler.h"
 #include "models/scenario.h"
@@ -31,7 +32,7 @@ namespace capsim::models {
 //   avatars.Start();
 //   sim.RunUntil(end);
 //   avatars.Finish();
-class AvatarService {
+class AvatarService : public AvatarWorkload {
  public:
   AvatarService(sim::Simulator& sim, const AvatarSpec& spec, const PoolSpec& pool,
                 const PolicySpec& policy, FleetScheduler& scheduler, uint64_t seed,
@@ -40,35 +41,36 @@ class AvatarService {
   AvatarService& operator=(const AvatarService&) = delete;
 
   // Schedules the first arrival and the rebalance timer.
-  void Start();
+  void Start() override;
   // Integrates frame statistics and session time up to Now(); call once after the run.
-  void Finish();
+  void Finish() override;
 
-  const AvatarSpec& spec() const { return spec_; }
+  const AvatarSpec& spec() const override { return spec_; }
   const ArrivalProcess& arrivals() const { return arrivals_; }
-  uint64_t sessions_arrived() const { return arrived_; }
-  uint64_t sessions_admitted() const { return admitted_; }
-  uint64_t rejected_by_limit() const { return rejected_limit_; }
-  uint64_t rejected_by_capacity() const { return rejected_capacity_; }
-  uint64_t turns() const { return ttff_.count(); }
+  double ArrivalRate(double t_s) const override { return arrivals_.Rate(t_s); }
+  uint64_t sessions_arrived() const override { return arrived_; }
+  uint64_t sessions_admitted() const override { return admitted_; }
+  uint64_t rejected_by_limit() const override { return rejected_limit_; }
+  uint64_t rejected_by_capacity() const override { return rejected_capacity_; }
+  uint64_t turns() const override { return ttff_.count(); }
   uint64_t turns_within_slo() const { return turns_within_slo_; }
-  int active_sessions() const { return active_; }
-  double PeakSessions() const { return active_count_.max(); }
-  double MeanSessions() const { return active_count_.Mean(sim_.Now()); }
-  const sim::QuantileSketch& ttff() const { return ttff_; }
-  double frames() const { return frames_; }
-  double missed_frames() const { return missed_frames_; }
+  int active_sessions() const override { return active_; }
+  double PeakSessions() const override { return active_count_.max(); }
+  double MeanSessions() const override { return active_count_.Mean(sim_.Now()); }
+  const sim::QuantileSketch& ttff() const override { return ttff_; }
+  double frames() const override { return frames_; }
+  double missed_frames() const override { return missed_frames_; }
   // Session-seconds served so far (finished sessions plus the elapsed part of active ones).
-  double session_seconds() const { return session_seconds_; }
+  double session_seconds() const override { return session_seconds_; }
   // Summed GPU demand of all sessions now (GPU shares).
-  double demand() const { return demand_.value(); }
+  double demand() const override { return demand_.value(); }
   // Integral of the summed GPU demand (GPU-seconds of work).
-  double DemandGpuSeconds() const { return demand_.Integral(sim_.Now()); }
+  double DemandGpuSeconds() const override { return demand_.Integral(sim_.Now()); }
   double reserved() const { return reserved_; }
-  int granted_gpus() const;
+  int granted_gpus() const override;
   int draining_nodes() const;
   // Mean share of one session over a turn cycle (GPU shares).
-  double mean_share() const { return mean_share_; }
+  double mean_share() const override { return mean_share_; }
   double peak_share() const { return peak_share_; }
 
  private:

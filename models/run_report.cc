@@ -23,7 +23,7 @@ class SummaryBuilder {
   std::vector<SummaryMetric> metrics_;
 };
 
-void AddAvatarMetrics(const AvatarService& a, SummaryBuilder& s) {
+void AddAvatarMetrics(const AvatarWorkload& a, SummaryBuilder& s) {
   const AvatarSpec& spec = a.spec();
   const double rejected = static_cast<double>(a.rejected_by_capacity() + a.rejected_by_limit());
   const double arrived = static_cast<double>(a.sessions_arrived());
@@ -50,6 +50,7 @@ void AddAvatarMetrics(const AvatarService& a, SummaryBuilder& s) {
   const bool slo = a.turns() > 0 && p99 <= spec.slo_ttff_p99_s && miss <= spec.slo_frame_miss_rate;
   s.Add("avatar.slo_met", slo ? 1 : 0, "1", "TTFF p99 and frame-miss SLOs both met (1 = yes)");
   s.Add("avatar.gpu_per_session", a.mean_share(), "GPU", "mean GPU share of one session");
+  for (SummaryMetric& m : a.ExtraSummary()) s.Add(std::move(m));
 }
 
 void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {

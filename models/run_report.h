@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/avatar_service.h"
+#include "models/avatar_workload.h"
 #include "models/batch_job.h"
 #include "models/fleet_scheduler.h"
 #include "models/llm_cluster.h"
@@ -19,7 +19,7 @@ struct RunReportInputs {
   const GpuSpec* gpu = nullptr;
   const PoolSpec* pool = nullptr;
   const SiteSpec* site = nullptr;
-  const AvatarService* avatar = nullptr;       // null when the scenario has none
+  const AvatarWorkload* avatar = nullptr;       // null when the scenario has none
   const LlmCluster* serving = nullptr;         // null when the scenario has none
   const FleetScheduler* scheduler = nullptr;
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations

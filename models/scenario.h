@@ -2,6 +2,7 @@
 #define CAPSIM_MODELS_SCENARIO_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,58 @@ struct StageSpec {
   double gpu_share = 0;             // GPU share while the stage is active
 };
 
+// --- Replica-level avatar pipeline (AvatarSpec::replica; models/avatar_pipeline.h) -------------
+
+// A pool of GPUs serving streams (streaming ASR or TTS): each GPU holds up to streams_per_gpu
+// streams; a stream's stage latency grows linearly from latency_one_s (alone on its GPU) to
+// latency_full_s (GPU full). Streams beyond the pool's slots wait first-come first-served.
+struct StreamPoolSpec {
+  int gpus = 0;                     // GPUs of the scenario pool reserved for the whole run
+  int streams_per_gpu = 1;
+  double latency_one_s = 0;
+  double latency_full_s = 0;
+};
+
+// The dialogue LLM: replicas of a catalog model, each continuously batching up to max_seqs
+// replies; iteration times priced by the performance model (LlmReplica::IterationTime).
+struct AvatarLlmSpec {
+  std::string model;                // a ModelSpec name with an architecture
+  int replicas = 1;
+  int tp = 1;
+  int max_seqs = 64;                // concurrent replies per replica; more wait FIFO
+  int64_t system_prompt_tokens = 500;
+  int64_t tokens_per_turn = 200;    // dialogue growth per turn (user + agent text)
+  int64_t reply_tokens = 30;        // tokens per reply
+  int64_t first_chunk_tokens = 8;   // tokens TTS needs before it can speak
+  bool prefix_cache = true;         // earlier turns' KV kept: only the new tokens are prefilled
+};
+
+// Where video is encoded. GPUs without video encoders (H100, H200, B200) need kCpu or
+// kEncoderPool; kPoolGpu requires video encoders on the scenario pool's GPU.
+struct EncodeSpec {
+  enum class Where { kCpu, kPoolGpu, kEncoderPool };
+  Where where = Where::kCpu;
+  double latency_s = 0.02;          // per frame, added to the time to first frame
+  double cpu_cores_per_stream = 0.75;  // kCpu: x264 720p (workloads.md §1: 0.5-1 core)
+  std::string gpu;                  // kEncoderPool: a catalog GPU with video encoders (L4, L40S)
+  int gpus = 0;                     // kEncoderPool: GPUs in the encoder pool
+  int streams_per_gpu = 0;          // kEncoderPool / kPoolGpu: concurrent encodes per GPU
+};
+
+struct AvatarReplicaSpec {
+  std::string face_model;           // a FaceModelSpec name (catalog face_models)
+  int gpus_per_replica = 1;         // > 1: one replica spans that many GPUs (video diffusion)
+  double frame_budget = 0.8;        // admission: batch time <= frame_budget x frame interval
+  double overcommit = 1.0;          // sessions per replica / streams it can render at once
+  bool render_idle = false;         // render the listening animation (tier's idle share > 0)
+  double stream_vram_bytes = 0.5e9; // per stream on a face replica, beyond the weights
+  StreamPoolSpec asr;
+  StreamPoolSpec tts;
+  AvatarLlmSpec llm;
+  EncodeSpec encode;
+  bool hold_audio = true;           // audio held back until its first frame is shown
+};
+
 struct AvatarSpec {
   std::string name;
   std::string tier;                 // an AvatarTierSpec name
@@ -70,6 +123,9 @@ struct AvatarSpec {
   double peak_load_limit = 1.0;     // packing limit: summed peak share per GPU
   double slo_ttff_p99_s = 1.0;
   double slo_frame_miss_rate = 0.005;
+  // Present: the replica-level pipeline (face replicas batching frames, ASR/TTS/LLM pools);
+  // absent: the fleet-level model with fixed GPU shares (models/avatar_service.h).
+  std::optional<AvatarReplicaSpec> replica;
 };
 
 // How a job's step is laid out and batched; the op-level performance model prices it.

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "models/avatar_pipeline.h"
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
 #include "models/llm_cluster.h"
@@ -129,6 +130,10 @@ Result<Resolved> Resolve(const Scenario& sc) {
                            " nodes; the pool has " + std::to_string(r.pool->nodes));
     }
   }
+  for (const AvatarSpec& a : sc.avatars) {
+    if (!a.replica) continue;
+    if (Status s = perf_model(); !s.ok()) return s;
+  }
   r.perf = perf;
   for (const JobParams& j : r.jobs) {
     if (j.min_gpus % gpn != 0 || j.max_gpus % gpn != 0 || j.max_gpus > r.pool->nodes * gpn) {
@@ -164,10 +169,24 @@ class FleetRun {
                                               MakeSource(sv, sc.horizon_s, seed));
     }
     if (with_avatars && !sc.avatars.empty()) {
-      avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
-                                                *scheduler_, seed, /*workload_index=*/0);
+      if (sc.avatars[0].replica) {
+        Result<std::unique_ptr<AvatarPipeline>> p =
+            AvatarPipeline::Create(sim_, sc.avatars[0], *r.pool, sc.policy, *scheduler_,
+                                   sc.catalog, *r.perf, seed, /*workload_index=*/0);
+        if (p.ok()) {
+          avatar_ = std::move(p).value();
+        } else {
+          status_ = p.status();
+        }
+      } else {
+        avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
+                                                  *scheduler_, seed, /*workload_index=*/0);
+      }
     }
   }
+
+  // Not ok when a component could not be built (the run must not start).
+  const Status& status() const { return status_; }
 
   // Runs to the horizon (or until `stop_when` returns true at a sample), sampling as it goes.
   void Run(const RunOptions* options, std::function<bool()> stop_when = nullptr) {
@@ -191,7 +210,7 @@ class FleetRun {
 
   const BatchJob& job(size_t i) const { return *jobs_[i]; }
   sim::Simulator& sim() { return sim_; }
-  const AvatarService* avatar() const { return avatar_.get(); }
+  const AvatarWorkload* avatar() const { return avatar_.get(); }
   const LlmCluster* serving() const { return serving_.get(); }
   const FleetScheduler& scheduler() const { return *scheduler_; }
   const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
@@ -243,7 +262,7 @@ class FleetRun {
       (is_training ? tokens_train : tokens_distill) += j->TokensDone();
       busy_jobs += j->busy_gpus();
     }
-    const AvatarService* a = avatar_.get();
+    const AvatarWorkload* a = avatar_.get();
     const double frames = a ? a->frames() : 0, missed = a ? a->missed_frames() : 0;
     const double df = frames - last_frames_, dm = missed - last_missed_;
     last_frames_ = frames;
@@ -252,7 +271,7 @@ class FleetRun {
     const double gpus = static_cast<double>(r_.pool->nodes) * gpn;
     size_t i = 0;
     Series(i++, "arrival_rate", "1/s", "avatar session arrival rate")
-        .values.push_back(a ? a->arrivals().Rate(now) : 0);
+        .values.push_back(a ? a->ArrivalRate(now) : 0);
     Series(i++, "active_sessions", "1", "active avatar sessions")
         .values.push_back(a ? a->active_sessions() : 0);
     Series(i++, "sessions_rejected", "1", "avatar sessions rejected so far")
@@ -290,8 +309,9 @@ class FleetRun {
   JobEventLog log_;
   std::unique_ptr<FleetScheduler> scheduler_;
   std::vector<std::unique_ptr<BatchJob>> jobs_;
-  std::unique_ptr<AvatarService> avatar_;
+  std::unique_ptr<AvatarWorkload> avatar_;
   std::unique_ptr<LlmCluster> serving_;
+  Status status_ = Status::Ok();
   double last_serving_busy_ = 0;
   Timeseries ts_;
   double last_frames_ = 0;
@@ -325,6 +345,7 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
   std::vector<size_t> all(r.jobs.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   FleetRun run(scenario, r, options.seed, /*with_avatars=*/true, all);
+  if (!run.status().ok()) return run.status();
   run.Run(&options);
 
   RunReportInputs in;
