@@ -229,6 +229,7 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
   for (const models::TrainingSpec& t : s->trainings) needs_model |= t.efficiency <= 0;
   for (const models::DistillationSpec& d : s->distillations) needs_model |= d.efficiency <= 0;
   needs_model |= !s->servings.empty();
+  for (const models::AvatarSpec& a : s->avatars) needs_model |= a.replica.has_value();
   if (!needs_model) return;
   for (size_t i = 0; i < std::min<size_t>(1, s->pools.size()); ++i) {  // one pool supported
     const std::string& gpu = s->pools[i].gpu;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "config/avatar_replica_loader.h"
 #include "config/serving_loader.h"
 #include "config/suggest.h"
 
@@ -33,8 +34,8 @@ constexpr double kDefaultNetworkLatencyS = 0.050;
 
 const std::vector<std::string> kKinds = {"avatar", "training", "distillation", "llm-serving"};
 const std::vector<std::string> kAvatarKeys = {
-    "name",  "kind",          "tier",          "fps",    "arrivals",  "session_length",
-    "turns", "latency_sigma", "frame_time_cv", "stages", "admission", "slo"};
+    "name",          "kind",          "tier",   "fps",       "arrivals", "session_length", "turns",
+    "latency_sigma", "frame_time_cv", "stages", "admission", "slo",      "replica"};
 const std::vector<std::string> kTrainingKeys = {
     "name", "kind", "model", "gpus", "tokens", "efficiency", "checkpoint", "parallelism", "batch"};
 const std::vector<std::string> kDistillationKeys = {
@@ -334,6 +335,7 @@ std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadConte
       models::AvatarSpec spec;
       spec.name = name;
       ReadAvatar(item, context, &spec);
+      if (item.Has("replica")) ReadAvatarReplica(item, context, &spec);
       if (!scenario->avatars.empty()) {
         item.Report("kind", "this version supports at most one avatar workload; '" +
                                 scenario->avatars.front().name + "' is already one");

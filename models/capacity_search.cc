@@ -106,7 +106,9 @@ Column NumericColumn(const char* name, const char* units, const char* long_name,
 bool MeetsSlo(const SloBounds& slo, const CapacityPoint& point) {
   return Within(point.ttft_p99_s, slo.ttft_p99_s) && Within(point.tpot_p99_s, slo.tpot_p99_s) &&
          Within(point.e2e_p99_s, slo.e2e_p99_s) &&
-         Within(point.rejected_fraction, slo.max_rejected_fraction);
+         Within(point.rejected_fraction, slo.max_rejected_fraction) &&
+         Within(point.ttff_p99_s, slo.ttff_p99_s) &&
+         Within(point.frame_miss_rate, slo.max_frame_miss_rate);
 }
 
 std::string_view CapacityOutcomeName(CapacityOutcome outcome) {
@@ -210,6 +212,10 @@ Table PointsTable(const std::vector<CapacityPoint>& points) {
   Column unfinished =
       NumericColumn("unfinished_fraction", "1", "share of requests unfinished at the end", n);
   Column requests = NumericColumn("requests", "1", "requests in the measured window", n);
+  Column ttff = NumericColumn("ttff_p99", "s", "p99 time to first frame (avatars)", n);
+  Column miss = NumericColumn("frame_miss_rate", "1", "share of frames missing the deadline", n);
+  Column sessions = NumericColumn("mean_sessions", "1", "mean concurrent sessions (avatars)", n);
+  Column gpus = NumericColumn("gpus", "GPU", "mean GPUs held by the avatar pipeline", n);
   for (const CapacityPoint& p : points) {
     load.values.push_back(p.load);
     slo.values.push_back(p.slo_met ? 1.0 : 0.0);
@@ -220,11 +226,17 @@ Table PointsTable(const std::vector<CapacityPoint>& points) {
     replicas.values.push_back(static_cast<double>(p.replicas));
     unfinished.values.push_back(p.unfinished_fraction);
     requests.values.push_back(static_cast<double>(p.requests));
+    ttff.values.push_back(p.ttff_p99_s);
+    miss.values.push_back(p.frame_miss_rate);
+    sessions.values.push_back(p.mean_sessions);
+    gpus.values.push_back(p.gpus);
   }
   Table t;
   t.numeric = {std::move(load),     std::move(slo),        std::move(ttft),
                std::move(tpot),     std::move(e2e),        std::move(rejected),
-               std::move(replicas), std::move(unfinished), std::move(requests)};
+               std::move(replicas), std::move(unfinished), std::move(requests),
+               std::move(ttff),     std::move(miss),       std::move(sessions),
+               std::move(gpus)};
   return t;
 }
 

@@ -21,6 +21,8 @@ struct SloBounds {
   double tpot_p99_s = 0;             // p99 time per output token, seconds
   double e2e_p99_s = 0;              // p99 end-to-end latency, seconds
   double max_rejected_fraction = 0;  // share of offered requests rejected
+  double ttff_p99_s = 0;             // avatars: p99 time to first frame, seconds
+  double max_frame_miss_rate = 0;    // avatars: share of frames missing their deadline
 };
 
 // One evaluated operating point: the offered load, the measurements and the verdict.
@@ -35,6 +37,10 @@ struct CapacityPoint {
   double rejected_fraction = 0;    // rejected / offered in the measured window
   double unfinished_fraction = 0;  // neither completed nor rejected by the end of the run
   uint64_t requests = 0;           // offered requests in the measured window
+  double ttff_p99_s = 0;           // avatars: p99 time to first frame
+  double frame_miss_rate = 0;      // avatars: share of frames missing their deadline
+  double mean_sessions = 0;        // avatars: mean concurrent sessions
+  double gpus = 0;                 // avatars: mean GPUs held by the pipeline
 };
 
 // Whether `point`'s measurements meet every checked bound of `slo` (NaN measurements fail).
