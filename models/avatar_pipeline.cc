@@ -342,33 +342,43 @@ void AvatarPipeline::OnUserSpeechEnd(uint32_t id, uint32_t gen) {
 void AvatarPipeline::OnLlmStart(uint32_t id, uint32_t gen) {
   if (!LiveEvent(id, gen)) return;
   ReleaseAsr(sessions_[id]);
-  StartReply(id);
+  if (!llm_queue_.empty() || !StartReply(id)) {
+    llm_queue_.push_back({id, gen});
+    ++llm_waits_;
+  }
 }
 
-void AvatarPipeline::StartReply(uint32_t id) {
+bool AvatarPipeline::StartReply(uint32_t id) {
   Session& s = sessions_[id];
   const AvatarLlmSpec& l = rs_.llm;
   const int64_t fresh = l.prefix_cache ? (s.turn == 0 ? s.context : 0) + l.tokens_per_turn
                                        : s.context + l.tokens_per_turn;
   std::optional<LlmStagePool::Reply> reply =
       llm_.TryStart(fresh, s.context + l.tokens_per_turn, s.rng.Uniform());
-  if (!reply) {
-    llm_queue_.push_back({id, s.gen});
-    ++llm_waits_;
-    return;
-  }
+  if (!reply) return false;
   s.context += l.tokens_per_turn;
   llm_ttft_.Add(reply->ttft_s);
   const uint32_t gen = s.gen;
   const int replica = reply->replica;
+  const int64_t kv = reply->kv_tokens;
   sim_.ScheduleAfter(Duration::Seconds(reply->first_chunk_s), [this, id, gen] { OnFirstChunk(id, gen); });
-  sim_.ScheduleAfter(Duration::Seconds(reply->done_s), [this, replica] { ReleaseLlm(replica); });
+  sim_.ScheduleAfter(Duration::Seconds(reply->done_s), [this, replica, kv] { ReleaseLlm(replica, kv); });
   UpdateBusy();
+  return true;
 }
 
-void AvatarPipeline::ReleaseLlm(int replica) {
-  llm_.Finish(replica);
-  if (std::optional<uint32_t> next = NextWaiter(llm_queue_)) StartReply(*next);
+void AvatarPipeline::ReleaseLlm(int replica, int64_t kv_tokens) {
+  llm_.Finish(replica, kv_tokens);
+  // First come, first served: the head of the queue goes first or nobody does.
+  while (!llm_queue_.empty()) {
+    const Waiter w = llm_queue_.front();
+    if (!LiveEvent(w.id, w.gen)) {
+      llm_queue_.pop_front();
+      continue;
+    }
+    if (!StartReply(w.id)) break;
+    llm_queue_.pop_front();
+  }
   UpdateBusy();
 }
 

@@ -144,11 +144,12 @@ class AvatarPipeline : public AvatarWorkload {
 
   void StartListening(uint32_t id);
   void GrantAsr(uint32_t id, const StreamPool::Slot& slot);
-  void StartReply(uint32_t id);
+  // Starts the session's LLM reply; false when no replica has room.
+  bool StartReply(uint32_t id);
   void StartTts(uint32_t id, const StreamPool::Slot& slot);
   void ReleaseAsr(Session& s);
   void ReleaseTts(Session& s);
-  void ReleaseLlm(int replica);
+  void ReleaseLlm(int replica, int64_t kv_tokens);
   // Pops the first live waiter of `q` (nullopt when none).
   std::optional<uint32_t> NextWaiter(std::deque<Waiter>& q);
 

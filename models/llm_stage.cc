@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "models/kv_cache.h"
 #include "models/llm_replica.h"
 #include "models/transformer_ops.h"
 
@@ -20,6 +21,9 @@ LlmStagePool::LlmStagePool(const ModelSpec& model, const PerfModel& perf, const 
   par_.tp = spec.tp;
   par_.scale_up_domain = std::max(spec.tp, perf.gpu().scale_up_domain);
   for (int r = 0; r < spec.replicas; ++r) load_.Insert(r, 0);
+  const KvCacheConfig kv;
+  kv_capacity_ = KvCapacityBlocks(model, par_, perf.gpu(), kv) * kv.block_tokens;
+  kv_used_.assign(static_cast<size_t>(spec.replicas), 0);
 }
 
 Result<LlmStagePool> LlmStagePool::Create(const ModelSpec& model, const PerfModel& perf,
@@ -30,6 +34,10 @@ Result<LlmStagePool> LlmStagePool::Create(const ModelSpec& model, const PerfMode
   Parallelism par;
   par.tp = spec.tp;
   if (Status s = CheckParallelism(model, par); !s.ok()) return s;
+  if (KvCapacityBlocks(model, par, perf.gpu(), KvCacheConfig{}) <= 0) {
+    return Status::Error("avatar LLM: " + model.name + " does not fit " + std::to_string(spec.tp) +
+                         " x " + perf.gpu().name + " with room for a KV cache");
+  }
   return LlmStagePool(model, perf, spec);
 }
 
@@ -54,11 +62,15 @@ std::optional<LlmStagePool::Reply> LlmStagePool::TryStart(int64_t new_tokens, in
                                                           double wait_fraction) {
   const int r = load_.LowestBelow(spec_.max_seqs);
   if (r < 0) return std::nullopt;
+  const int64_t kv_tokens = context + spec_.reply_tokens;
+  if (kv_used_[r] + kv_tokens > kv_capacity_) return std::nullopt;
+  kv_used_[r] += kv_tokens;
   const int k = load_.level(r);
   load_.SetLevel(r, k + 1);
   ++active_;
   Reply reply;
   reply.replica = r;
+  reply.kv_tokens = kv_tokens;
   const double wait = k > 0 ? wait_fraction * IterationTime(k, 0, context) : 0;
   reply.ttft_s = wait + IterationTime(k, std::max<int64_t>(new_tokens, 1), context);
   const double step = IterationTime(k + 1, 0, context + spec_.reply_tokens / 2);
@@ -67,7 +79,8 @@ std::optional<LlmStagePool::Reply> LlmStagePool::TryStart(int64_t new_tokens, in
   return reply;
 }
 
-void LlmStagePool::Finish(int replica) {
+void LlmStagePool::Finish(int replica, int64_t kv_tokens) {
+  kv_used_[replica] -= kv_tokens;
   load_.SetLevel(replica, load_.level(replica) - 1);
   --active_;
 }

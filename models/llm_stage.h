@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "models/catalog.h"
 #include "models/level_buckets.h"
@@ -21,7 +22,9 @@ namespace capsim::models {
 // tokens in one iteration mixed with the k decodes, then decodes at the priced time of a k + 1
 // decode batch: ttft = wait + T_mixed(k, new, context); first chunk after first_chunk_tokens,
 // done after reply_tokens. Iteration times come from MixedBatchOps priced by the performance
-// model (x pp), cached by (batch, context rounded up to 256 tokens, new tokens up to 32).
+// model (x pp), cached by (batch, context rounded up to 256 tokens, new tokens up to 32). A
+// reply holds its context plus its tokens in the replica's KV cache until it is done; sessions
+// between turns hold none (their prefix is assumed cached, or recomputed for free: optimistic).
 //
 //   Result<LlmStagePool> llm = LlmStagePool::Create(model, perf, spec.replica->llm);
 //   if (auto r = llm.value().TryStart(200, 2500, 0.5)) { ... llm.value().Finish(r->replica); }
@@ -36,12 +39,16 @@ class LlmStagePool {
     double ttft_s = 0;         // to the first token
     double first_chunk_s = 0;  // to first_chunk_tokens tokens (what TTS needs to start)
     double done_s = 0;         // to the last token (the replica's slot is held until then)
+    int64_t kv_tokens = 0;     // KV-cache tokens the reply holds on its replica until done
   };
   // Starts a reply of `new_tokens` prompt tokens over a context of `context` tokens (cached +
-  // new) on the replica with the fewest replies and room; nullopt when all are full.
+  // new) on the replica with the fewest replies and room; nullopt when all are full, or when
+  // that replica's KV cache cannot hold the context plus the reply.
   std::optional<Reply> TryStart(int64_t new_tokens, int64_t context, double wait_fraction);
-  // The reply on `replica` has finished.
-  void Finish(int replica);
+  // The reply on `replica` holding `kv_tokens` has finished.
+  void Finish(int replica, int64_t kv_tokens);
+  // KV-cache tokens one replica holds (KvCapacityBlocks x block size).
+  int64_t kv_capacity_tokens() const { return kv_capacity_; }
 
   int replicas() const { return spec_.replicas; }
   int gpus_per_replica() const { return par_.tp * par_.pp; }
@@ -60,6 +67,8 @@ class LlmStagePool {
   Parallelism par_;
   LevelBuckets load_;
   int active_ = 0;
+  int64_t kv_capacity_ = 0;
+  std::vector<int64_t> kv_used_;  // per replica
   std::unordered_map<uint64_t, double> cache_;
 };
 

@@ -55,8 +55,30 @@ TEST(LlmStagePoolTest, BusyReplicasWaitForTheirIterationAndFillUp) {
   ASSERT_TRUE(pool.TryStart(200, 1000, 0.5));
   EXPECT_EQ(pool.active(), 4);
   EXPECT_FALSE(pool.TryStart(200, 1000, 0.5));
-  pool.Finish(a->replica);
+  pool.Finish(a->replica, a->kv_tokens);
   EXPECT_TRUE(pool.TryStart(200, 1000, 0.5));
+}
+
+TEST(LlmStagePoolTest, KvCacheBoundsTheContextsInFlight) {
+  const PerfModel perf = FlatPerfModel();
+  AvatarLlmSpec spec = Spec();
+  spec.replicas = 1;
+  spec.max_seqs = 64;
+  Result<LlmStagePool> r = LlmStagePool::Create(Llama8b(), perf, spec);
+  ASSERT_TRUE(r.ok());
+  LlmStagePool& pool = r.value();
+  // Llama-3-8B on an 80 GB TEST-GPU: 16 GB of weights leave ~56 GB, 128 KiB per token.
+  const int64_t cap = pool.kv_capacity_tokens();
+  EXPECT_GT(cap, 400000);
+  EXPECT_LT(cap, 460000);
+  const int64_t context = cap / 3;
+  auto a = pool.TryStart(100, context, 0.5);
+  auto b = pool.TryStart(100, context, 0.5);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->kv_tokens, context + 30);
+  EXPECT_FALSE(pool.TryStart(100, context, 0.5));  // a third context no longer fits
+  pool.Finish(a->replica, a->kv_tokens);
+  EXPECT_TRUE(pool.TryStart(100, context, 0.5));
 }
 
 TEST(LlmStagePoolTest, RejectsBadParallelism) {
