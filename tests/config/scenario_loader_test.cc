@@ -66,7 +66,11 @@ TEST_F(ScenarioLoaderTest, DefaultScenarioLoadsInSiUnits) {
   const models::AvatarSpec& a = s.avatars[0];
   EXPECT_EQ(a.tier, "lipsync-2d");
   EXPECT_EQ(a.arrivals.kind, models::ArrivalSpec::Kind::kDiurnalPoisson);
-  EXPECT_DOUBLE_EQ(a.arrivals.peak_rate_per_s, 0.7);
+  EXPECT_DOUBLE_EQ(a.arrivals.peak_rate_per_s, 1.7);
+  ASSERT_TRUE(a.replica.has_value());
+  EXPECT_EQ(a.replica->face_model, "musetalk-256");
+  EXPECT_EQ(a.replica->tts.gpus, 64);
+  EXPECT_EQ(a.replica->encode.where, models::EncodeSpec::Where::kCpu);
   EXPECT_DOUBLE_EQ(a.arrivals.peak_to_mean, 2.3);
   EXPECT_DOUBLE_EQ(a.arrivals.peak_time_s, 72000);
   EXPECT_DOUBLE_EQ(a.session_length.median, 360);

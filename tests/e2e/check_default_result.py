@@ -72,13 +72,21 @@ assert np.all(total == 512), total
 
 # Headline plausibility against the scenario's sources.
 s = capsim_reader.read_summary(a_path)
-# TTFF: stage latencies sum to 830 ms (workloads.md §1/§3 budget 500-920 ms).
-assert 0.6 < s["avatar.ttff_p50_s"] < 1.0, s["avatar.ttff_p50_s"]
-assert s["avatar.ttff_p50_s"] < s["avatar.ttff_p99_s"] < 3.0
-# Tier L: about 0.4 GPU per session on average (workloads.md §1).
-assert abs(s["avatar.gpu_per_session"] - 0.4) < 0.05
-# Diurnal peak 0.7/s x ~10 min sessions: a few hundred at once, well under the 512 GPUs.
-assert 250 < s["avatar.peak_sessions"] <= 512
+# The avatars run at replica level (the scenario's replica: block).
+assert s["avatar.fidelity_replica"] == 1
+# TTFF within the cascaded voice-agent budget of 500-920 ms (workloads.md §3) at p50, and the
+# scenario's SLO (Tavus < 1 s) at p99; time to first audio comes before it.
+assert 0.5 < s["avatar.ttff_p50_s"] < 0.92, s["avatar.ttff_p50_s"]
+assert s["avatar.ttff_p50_s"] < s["avatar.ttff_p99_s"] < 1.0
+assert s["avatar.ttfa_p50_s"] < s["avatar.ttff_p50_s"]
+# GPUs per session: workloads.md §1 puts tier L at about 0.4 GPU-equivalents (ESTIMATE); the
+# replica-level pipeline (batched face op list, TTS at 8 streams per H100) lands below it.
+assert 0.15 < s["avatar.gpu_per_session"] < 0.5, s["avatar.gpu_per_session"]
+stages = sum(s["avatar.gpu_s_per_min." + k] for k in ("face", "asr", "llm", "tts", "encode"))
+assert math.isclose(stages, s["avatar.gpu_s_per_min.total"], rel_tol=1e-9)
+assert math.isclose(s["avatar.gpu_s_per_min.total"], 60 * s["avatar.gpu_per_session"], rel_tol=1e-9)
+# Diurnal peak 1.7/s x ~10 min sessions: about a thousand at once.
+assert 800 < s["avatar.peak_sessions"] <= 1400
 gh = s["gpu_hours.avatar"] + s["gpu_hours.training"] + s["gpu_hours.distillation"] + s["gpu_hours.idle"]
 assert math.isclose(gh, s["gpu_hours.total"], rel_tol=1e-9) and s["gpu_hours.total"] == 512 * 24
 # Training alone would do 256 GPUs x 989 TFLOP/s x 40% / (6 x 70.6e9) per s ~ 20.6B tokens a day.
