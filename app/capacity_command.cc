@@ -1,5 +1,7 @@
 #include "app/capacity_command.h"
 
+#include "app/avatar_capacity_command.h"
+
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -29,7 +31,8 @@ const std::map<std::string, config::Dimension>& Flags() {
       {"--lo", Dimension::kRate},             {"--hi", Dimension::kRate},
       {"--tolerance", Dimension::kRate},      {"--load", Dimension::kRate},
       {"--max-replicas", Dimension::kCount},  {"--warmup", Dimension::kTime},
-      {"--duration", Dimension::kTime}};
+      {"--duration", Dimension::kTime},       {"--ttff-p99", Dimension::kTime},
+      {"--max-frame-miss", Dimension::kFraction}};
   return flags;
 }
 
@@ -55,7 +58,9 @@ std::string CapacityUsage() {
   return "capsim capacity SCENARIO.yaml --workload NAME [--ttft-p99 T] [--tpot-p99 T] "
          "[--e2e-p99 T] [--max-rejected F] [--lo R] [--hi R] [--tolerance R] "
          "[--load R --max-replicas N] [--warmup T] [--duration T] [-o OUT.h5] "
-         "[--set key.path=value]...\n";
+         "[--set key.path=value]...\n"
+         "       for an avatar workload: [--ttff-p99 T] [--max-frame-miss F] [--max-rejected F] "
+         "[--lo R] [--hi R] [--tolerance R] [--warmup T] [--duration T]\n";
 }
 
 int RunCapacity(const std::vector<std::string>& args, Console& c) {
@@ -103,19 +108,30 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
     return 1;
   }
   const models::Scenario& sc = loaded.value();
-  const models::ServingSpec* serving = nullptr;
-  for (const models::ServingSpec& s : sc.servings) {
-    if (s.name == o.workload) serving = &s;
-  }
-  if (serving == nullptr) {
-    c.err << o.scenario << ": no llm-serving workload named '" << o.workload << "'\n";
-    return 1;
-  }
   if (o.output.size() > 0) {
     if (Status w = reports::CheckWritable(o.output); !w.ok()) {
       for (const std::string& p : w.problems()) c.err << p << '\n';
       return 1;
     }
+  }
+  for (const models::AvatarSpec& a : sc.avatars) {
+    if (a.name != o.workload) continue;
+    if (!a.replica) {
+      c.err << o.scenario << ": avatar workload '" << a.name
+            << "' has no replica: block; capacity searches need the replica-level pipeline\n";
+      return 1;
+    }
+    std::map<std::string, double> given;
+    for (const auto& [flag, text] : o.values) given[flag] = v[flag];
+    return RunAvatarCapacity(sc, a, given, o.output, c);
+  }
+  const models::ServingSpec* serving = nullptr;
+  for (const models::ServingSpec& s : sc.servings) {
+    if (s.name == o.workload) serving = &s;
+  }
+  if (serving == nullptr) {
+    c.err << o.scenario << ": no llm-serving or avatar workload named '" << o.workload << "'\n";
+    return 1;
   }
   Result<models::PerfModel> perf = models::PerfModelFor(sc, sc.pools.front());
   if (!perf.ok()) {

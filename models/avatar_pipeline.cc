@@ -488,13 +488,25 @@ void AvatarPipeline::OnSessionEnd(uint32_t id, uint32_t gen) {
   UpdateBusy();
 }
 
-void AvatarPipeline::Finish() {
+void AvatarPipeline::AdvanceFrames() {
   const double now = sim_.Now().seconds();
   for (int node : face_nodes_) {
     for (int j = 0; j < replicas_per_node_; ++j) {
       replicas_[node * replicas_per_node_ + j].Advance(now, table_, &frames_, &missed_);
     }
   }
+}
+
+void AvatarPipeline::ResetLatencies() {
+  ttff_ = sim::QuantileSketch(ttff_.relative_accuracy());
+  ttfa_ = sim::QuantileSketch(ttfa_.relative_accuracy());
+  av_offset_ = sim::QuantileSketch(av_offset_.relative_accuracy());
+  llm_ttft_ = sim::QuantileSketch(llm_ttft_.relative_accuracy());
+  av_acceptable_ = av_detectable_ = 0;
+}
+
+void AvatarPipeline::Finish() {
+  AdvanceFrames();
   for (const Session& s : sessions_) {
     if (s.phase != Phase::kEnded) session_seconds_ += (sim_.Now() - s.start).seconds();
   }

@@ -90,6 +90,13 @@ class AvatarPipeline : public AvatarWorkload {
   double mean_share() const override;
   std::vector<SummaryMetric> ExtraSummary() const override;
 
+  // Brings every face replica's frame counts up to Now() (Finish() does this too).
+  void AdvanceFrames();
+  // Forgets the latency distributions so far (a load test's warm-up).
+  void ResetLatencies();
+  // Integral of the concurrent-session count from the start (session-seconds, live ones included).
+  double ActiveSessionSeconds() const { return active_count_.Integral(sim_.Now()); }
+
   const FaceBatchTable& face_table() const { return table_; }
   int face_gpus() const { return static_cast<int>(face_nodes_.size()) * gpus_per_node_; }
   // GPUs of the stage pools (ASR + TTS + LLM) and of the encoder pool.

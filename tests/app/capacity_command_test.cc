@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -68,7 +69,51 @@ TEST(CapacityCommand, Errors) {
   std::ostringstream out2, err2;
   Console c2{out2, err2, false};
   EXPECT_EQ(RunCapacity(args, c2), 1);
-  EXPECT_NE(err2.str().find("no llm-serving workload named 'nope'"), std::string::npos);
+  EXPECT_NE(err2.str().find("no llm-serving or avatar workload named 'nope'"), std::string::npos);
+}
+
+const std::string kDefault = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/default.yaml";
+
+Outcome RunCapacityWith(std::vector<std::string> args) {
+  std::ostringstream out, err;
+  Console console{out, err, false};
+  const int code = RunCapacity(args, console);
+  return {code, out.str(), err.str()};
+}
+
+// The default scenario's replica-level avatars alone on the 512-GPU pool, short windows.
+TEST(CapacityCommand, AvatarWorkloadLargestSessionRate) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "capsim_capacity_avatar_test.h5").string();
+  Outcome o = RunCapacityWith({kDefault, "--workload", "ai-replica", "--warmup", "5 min", "--duration",
+                   "5 min", "--lo", "0.5 /s", "--hi", "60 /s", "--tolerance", "4 /s", "-o", path});
+  ASSERT_EQ(o.code, 0) << o.err << o.out;
+  EXPECT_NE(o.out.find("capacity of avatar workload 'ai-replica' (lipsync-2d, musetalk-256) on "
+                       "512 H100-SXM under TTFF p99 <= 1 s"),
+            std::string::npos)
+      << o.out;
+  EXPECT_NE(o.out.find("outcome: converged"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("sessions per GPU)"), std::string::npos) << o.out;
+  EXPECT_TRUE(std::filesystem::exists(path));
+  std::filesystem::remove(path);
+}
+
+TEST(CapacityCommand, AvatarWorkloadNeedsTheReplicaLevel) {
+  // The default scenario without its replica: block (the fleet-level model).
+  std::ifstream in(kDefault);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yaml = text.str();
+  const size_t from = yaml.find("    replica:"), to = yaml.find("    admission:");
+  ASSERT_LT(from, to);
+  yaml.erase(from, to - from);
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "capsim_capacity_fleet_level.yaml";
+  std::ofstream(path) << yaml;
+  Outcome o = RunCapacityWith({path.string(), "--workload", "ai-replica"});
+  std::filesystem::remove(path);
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.err.find("has no replica: block"), std::string::npos) << o.err << o.out;
 }
 
 }  // namespace
