@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+
+#include "models/avatar_draws.h"
 #include <string>
 
 namespace capsim::models {
@@ -20,11 +22,6 @@ constexpr uint64_t kSessionStreamBase = 1;
 constexpr double kAvDetectableLead = 0.045, kAvDetectableLag = 0.125;
 constexpr double kAvAcceptableLead = 0.090, kAvAcceptableLag = 0.185;
 
-double DrawLognormalMean(sim::RandomStream& rng, double mean, double sigma) {
-  if (mean <= 0) return 0;
-  const sim::LognormalParams p = sim::LognormalFromMeanSigma(mean, sigma);
-  return rng.Lognormal(p.mu, p.sigma);
-}
 
 StreamPoolSpec EncoderPoolSpec(const EncodeSpec& e, const PoolSpec& pool) {
   StreamPoolSpec s;
@@ -149,14 +146,7 @@ void AvatarPipeline::OnArrival() {
     ++rejected_face_;
     return;
   }
-  uint32_t id;
-  if (!free_ids_.empty()) {
-    id = free_ids_.back();
-    free_ids_.pop_back();
-  } else {
-    id = static_cast<uint32_t>(sessions_.size());
-    sessions_.emplace_back();
-  }
+  const uint32_t id = TakeFreeId(sessions_, free_ids_);
   Session& s = sessions_[id];
   const uint32_t gen = s.gen;
   s = Session{};
@@ -172,10 +162,7 @@ void AvatarPipeline::OnArrival() {
   encoding_.Set(sim_.Now(), active_);
   if (rs_.render_idle) SetRendering(replica, +1);
 
-  const LognormalSpec& len = spec_.session_length;
-  const sim::LognormalParams lp = sim::LognormalFromMedianMean(len.median, len.mean);
-  double length = s.rng.Lognormal(lp.mu, lp.sigma);
-  if (len.cap > 0) length = std::min(length, len.cap);
+  const double length = DrawSessionLength(s.rng, spec_.session_length);
   sim_.ScheduleAfter(Duration::Seconds(length), [this, id, gen] { OnSessionEnd(id, gen); });
   StartListening(id);
   MaybeGrowForHeadroom();

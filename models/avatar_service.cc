@@ -4,6 +4,8 @@
 #include <cassert>
 #include <cmath>
 
+#include "models/avatar_draws.h"
+
 namespace capsim::models {
 
 using sim::Duration;
@@ -16,11 +18,6 @@ namespace {
 constexpr uint64_t kArrivalStream = 0;
 constexpr uint64_t kSessionStreamBase = 1;
 
-double DrawLognormalMean(sim::RandomStream& rng, double mean, double sigma) {
-  if (mean <= 0) return 0;
-  sim::LognormalParams p = sim::LognormalFromMeanSigma(mean, sigma);
-  return rng.Lognormal(p.mu, p.sigma);
-}
 
 }  // namespace
 
@@ -226,14 +223,7 @@ void AvatarService::OnArrival() {
     ++rejected_limit_;
     return;
   }
-  uint32_t id;
-  if (!free_sessions_.empty()) {
-    id = free_sessions_.back();
-    free_sessions_.pop_back();
-  } else {
-    id = static_cast<uint32_t>(sessions_.size());
-    sessions_.emplace_back();
-  }
+  const uint32_t id = TakeFreeId(sessions_, free_sessions_);
   Session& s = sessions_[id];
   s = Session{};
   if (Place(s) == 0) {
@@ -247,10 +237,7 @@ void AvatarService::OnArrival() {
   s.live = true;
   s.start = sim_.Now();
   s.rng = sim::RandomStream(seed_, stream_base_ + number);
-  const LognormalSpec& len = spec_.session_length;
-  const sim::LognormalParams lp = sim::LognormalFromMedianMean(len.median, len.mean);
-  double length = s.rng.Lognormal(lp.mu, lp.sigma);
-  if (len.cap > 0) length = std::min(length, len.cap);
+  const double length = DrawSessionLength(s.rng, spec_.session_length);
   sim_.ScheduleAfter(Duration::Seconds(length), [this, id] { OnSessionEnd(id); });
   s.phase = Phase::kListening;
   SetDemand(s, StageDemand(Phase::kListening), spec_.face_idle_share > 0);
