@@ -138,6 +138,12 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
     for (const std::string& p : perf.status().problems()) c.err << o.scenario << ": " << p << '\n';
     return 1;
   }
+  if (serving->disaggregated) {
+    c.err << o.scenario << ": llm-serving workload '" << serving->name
+          << "' is disaggregated; capacity searches cover co-located replicas only (remove "
+             "its disaggregation: block to search the co-located deployment)\n";
+    return 1;
+  }
   const models::ModelSpec& model = *sc.catalog.FindModel(serving->model);
   models::LlmLoadTest test;
   test.cluster = serving->cluster;

@@ -4,6 +4,7 @@
 
 #include "config/suggest.h"
 #include "config/trace_reader.h"
+#include "models/transformer_ops.h"
 
 namespace capsim::config {
 namespace {
@@ -125,12 +126,77 @@ void ReadEngine(const MapReader& item, models::ReplicaConfig* e) {
   }
 }
 
+// The catalog model named `name` when it exists and has an architecture, else nullptr.
+const models::ModelSpec* ServedModel(const WorkloadContext& ctx, const std::string& name) {
+  if (ctx.catalog == nullptr) return nullptr;
+  const models::ModelSpec* m = ctx.catalog->FindModel(name);
+  return m != nullptr && m->HasArchitecture() ? m : nullptr;
+}
+
+// Reads the tensor-parallel degree under `key` into `*par` and checks that it splits `model`
+// (when known).
+void ReadTp(const MapReader& r, const std::string& key, const models::ModelSpec* model,
+            models::Parallelism* par) {
+  if (!r.GetInt(key, &par->tp, Need::kOptional, Bound::kAtLeastOne) || model == nullptr) return;
+  const Status s = models::CheckParallelism(*model, *par);
+  for (const std::string& problem : s.problems()) r.Report(key, problem);
+}
+
+// Reads `disaggregation` (the pools' sizes and tp) into `*s->disaggregated`; the co-located
+// form's `replicas`, `parallelism` and the `routing` it alone has are reported when present.
+void ReadDisaggregation(const MapReader& item, const models::ModelSpec* model,
+                        models::ServingSpec* s) {
+  const std::string coexist = " cannot be combined with 'disaggregation'";
+  if (item.Has("replicas")) {
+    item.Report("replicas", "'replicas'" + coexist +
+                                "; give prefill_replicas and decode_replicas under it instead");
+  }
+  if (item.Has("parallelism")) {
+    item.Report("parallelism",
+                "'parallelism'" + coexist + "; give prefill_tp and decode_tp under it instead");
+  }
+  if (item.Has("routing")) {
+    item.Report("routing", "'routing'" + coexist +
+                               ": disaggregated requests always go to the prefill and then the "
+                               "decode replica with the fewest outstanding tokens");
+  }
+  const MapReader d = item.GetMap(
+      "disaggregation", {"prefill_replicas", "decode_replicas", "prefill_tp", "decode_tp"});
+  models::DisaggregatedConfig& c = s->disaggregated.emplace();
+  d.GetInt("prefill_replicas", &c.prefill_replicas, Need::kRequired, Bound::kAtLeastOne);
+  d.GetInt("decode_replicas", &c.decode_replicas, Need::kRequired, Bound::kAtLeastOne);
+  ReadTp(d, "prefill_tp", model, &c.prefill_par);
+  ReadTp(d, "decode_tp", model, &c.decode_par);
+}
+
+// Reports when the serving GPUs exceed the pool's, under `disaggregation` or `replicas`.
+void CheckPoolSize(const MapReader& item, const WorkloadContext& ctx,
+                   const models::ServingSpec& s) {
+  if (ctx.pool == nullptr) return;
+  const int gpus = s.Gpus();
+  const int pool = ctx.pool->nodes * ctx.pool->gpus_per_node;
+  if (gpus <= pool) return;
+  if (s.disaggregated) {
+    const models::DisaggregatedConfig& d = *s.disaggregated;
+    item.Report("disaggregation", std::to_string(d.prefill_replicas) + " prefill replicas of " +
+                                      std::to_string(d.prefill_par.tp) + " GPUs and " +
+                                      std::to_string(d.decode_replicas) + " decode replicas of " +
+                                      std::to_string(d.decode_par.tp) + " GPUs need " +
+                                      std::to_string(gpus) + " GPUs; the pool has " +
+                                      std::to_string(pool));
+    return;
+  }
+  item.Report("replicas", std::to_string(s.cluster.replicas) + " replicas of " +
+                              std::to_string(gpus / s.cluster.replicas) + " GPUs need " +
+                              std::to_string(gpus) + " GPUs; the pool has " + std::to_string(pool));
+}
+
 }  // namespace
 
 const std::vector<std::string>& ServingKeys() {
   static const std::vector<std::string> keys = {
-      "name", "kind",   "model",   "replicas", "parallelism", "arrivals",
-      "lengths", "engine", "routing", "slo"};
+      "name",    "kind",   "model",   "replicas", "parallelism",   "arrivals",
+      "lengths", "engine", "routing", "slo",      "disaggregation"};
   return keys;
 }
 
@@ -147,27 +213,22 @@ void ReadServing(const MapReader& item, const WorkloadContext& ctx,
                            "serving is priced op by op and needs one");
     }
   }
-  item.GetInt("replicas", &s->cluster.replicas, Need::kRequired, Bound::kAtLeastOne);
-  const MapReader p = item.GetMap("parallelism", {"tp", "pp"});
-  p.GetInt("tp", &s->cluster.par.tp, Need::kOptional, Bound::kAtLeastOne);
-  p.GetInt("pp", &s->cluster.par.pp, Need::kOptional, Bound::kAtLeastOne);
-  if (ctx.pool != nullptr) {
-    const int gpus = s->Gpus();
-    const int pool = ctx.pool->nodes * ctx.pool->gpus_per_node;
-    if (gpus > pool) {
-      item.Report("replicas", std::to_string(s->cluster.replicas) + " replicas of " +
-                                  std::to_string(gpus / s->cluster.replicas) + " GPUs need " +
-                                  std::to_string(gpus) + " GPUs; the pool has " +
-                                  std::to_string(pool));
-    }
+  if (item.Has("disaggregation")) {
+    ReadDisaggregation(item, ServedModel(ctx, s->model), s);
+  } else {
+    item.GetInt("replicas", &s->cluster.replicas, Need::kRequired, Bound::kAtLeastOne);
+    const MapReader p = item.GetMap("parallelism", {"tp", "pp"});
+    p.GetInt("tp", &s->cluster.par.tp, Need::kOptional, Bound::kAtLeastOne);
+    p.GetInt("pp", &s->cluster.par.pp, Need::kOptional, Bound::kAtLeastOne);
   }
+  CheckPoolSize(item, ctx, *s);
   ReadArrivals(item, scenario_path, s);
   const MapReader lengths = item.GetMap("lengths", {"input", "output"});
   ReadLength(lengths, "input", &s->lengths.input);
   ReadLength(lengths, "output", &s->lengths.output);
   ReadEngine(item, &s->cluster.replica);
   std::string routing = "least-outstanding";
-  if (item.GetString("routing", &routing)) {
+  if (!s->disaggregated && item.GetString("routing", &routing)) {
     const int r = Choice(item, "routing", "routing policy", kRouting, routing);
     if (r == 0) s->cluster.routing = models::RoutingPolicy::kRoundRobin;
     if (r == 2) s->cluster.routing = models::RoutingPolicy::kPrefixAffinity;
@@ -177,6 +238,15 @@ void ReadServing(const MapReader& item, const WorkloadContext& ctx,
                   Bound::kPositive);
   slo.GetQuantity("tpot", Dimension::kTime, &s->cluster.tpot_bound_s, Need::kOptional,
                   Bound::kPositive);
+  if (s->disaggregated) {
+    // One engine for both pools: the decode side uses its batch limits and KV cache (it never
+    // prefills, preempts or caches prefixes).
+    models::DisaggregatedConfig& d = *s->disaggregated;
+    d.prefill = s->cluster.replica;
+    d.decode = s->cluster.replica;
+    d.ttft_bound_s = s->cluster.ttft_bound_s;
+    d.tpot_bound_s = s->cluster.tpot_bound_s;
+  }
 }
 
 }  // namespace capsim::config

@@ -15,7 +15,9 @@ const std::vector<std::string>& ServingKeys();
 
 // Reads an `llm-serving` workload item (keys in scenarios/README.md) into `*s`, loading its trace
 // (relative to the scenario file `scenario_path`) when arrivals come from one; every problem goes
-// to item's Diagnostics with its key path.
+// to item's Diagnostics with its key path. With `disaggregation` it sets s->disaggregated (the
+// `engine` and `slo` keys then apply to both pools) and leaves s->cluster's replicas, parallelism
+// and routing at their defaults.
 void ReadServing(const MapReader& item, const WorkloadContext& ctx,
                  const std::string& scenario_path, models::ServingSpec* s);
 

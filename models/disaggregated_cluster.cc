@@ -353,6 +353,15 @@ uint64_t DisaggregatedCluster::preemptions() const {
   return n;
 }
 
+double DisaggregatedCluster::BusyGpuSeconds() const {
+  double prefill = 0, decode = 0;
+  for (const auto& r : prefill_) prefill += r->metrics().busy_s;
+  for (const auto& r : decode_) decode += r->metrics().busy_s;
+  const Parallelism& a = config_.prefill_par;
+  const Parallelism& b = config_.decode_par;
+  return prefill * a.tp * a.pp + decode * b.tp * b.pp;
+}
+
 double DisaggregatedCluster::MeanKvUtilization() const {
   double sum = 0;
   for (const auto& r : prefill_) sum += r->metrics().kv_utilization.Mean(sim_.Now());

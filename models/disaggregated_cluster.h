@@ -19,6 +19,7 @@
 #include "models/request.h"
 #include "models/request_source.h"
 #include "models/result.h"
+#include "models/serving_workload.h"
 #include "sim/simulator.h"
 #include "sim/statistics.h"
 
@@ -187,7 +188,7 @@ struct DisaggregatedMetrics {
 //   c.Start();
 //   sim.RunUntil(sim::Time::FromSeconds(3600));
 //   std::vector<SummaryMetric> s = c.Summary("disagg");
-class DisaggregatedCluster {
+class DisaggregatedCluster : public ServingWorkload {
  public:
   // A deployment of `model` (CheckParallelism ok for both pools' parallelism) priced by `perf`,
   // drawing requests from `source`; `sim`, `model` and `perf` must outlive it.
@@ -197,7 +198,7 @@ class DisaggregatedCluster {
   DisaggregatedCluster& operator=(const DisaggregatedCluster&) = delete;
 
   // Schedules the first arrival (at its arrival time, or Now() if that has passed); call once.
-  void Start();
+  void Start() override;
 
   // KV bytes one request of `input_tokens` prompt tokens moves (all prefill GPUs together).
   double KvTransferBytes(int64_t input_tokens) const;
@@ -220,7 +221,9 @@ class DisaggregatedCluster {
   // Preemptions over the prefill replicas (the decode side never preempts).
   uint64_t preemptions() const;
   // Requests routed and neither completed nor rejected yet.
-  uint64_t in_flight() const { return metrics_.arrived - metrics_.completed - rejected(); }
+  uint64_t in_flight() const override { return metrics_.arrived - metrics_.completed - rejected(); }
+  // Summed iteration time of each prefill and decode replica x its tp x pp, GPU-seconds.
+  double BusyGpuSeconds() const override;
   // The mean over all replicas of each one's time-averaged KV utilisation from 0 to Now().
   double MeanKvUtilization() const;
   // Seconds from the first arrival to the last completion (0 when nothing completed).
@@ -230,9 +233,9 @@ class DisaggregatedCluster {
 
   // Headline numbers under keys "<prefix>.<name>" (LlmCluster's keys plus the pools' and the
   // KV transfer's), each with units and long_name; rates are over Makespan().
-  std::vector<SummaryMetric> Summary(std::string_view prefix) const;
+  std::vector<SummaryMetric> Summary(std::string_view prefix) const override;
   // One row per completed request, in completion order (needs config.keep_records).
-  Table RequestsTable() const;
+  Table RequestsTable() const override;
 
  private:
   // A request between its arrival and its completion.

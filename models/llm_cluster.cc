@@ -132,6 +132,12 @@ uint64_t LlmCluster::preemptions() const {
   return n;
 }
 
+double LlmCluster::BusyGpuSeconds() const {
+  double busy = 0;
+  for (const auto& r : replicas_) busy += r->metrics().busy_s;
+  return busy * config_.par.tp * config_.par.pp;
+}
+
 double LlmCluster::MeanKvUtilization() const {
   double sum = 0;
   for (const auto& r : replicas_) sum += r->metrics().kv_utilization.Mean(sim_.Now());

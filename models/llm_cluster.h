@@ -15,6 +15,7 @@
 #include "models/request.h"
 #include "models/request_source.h"
 #include "models/result.h"
+#include "models/serving_workload.h"
 #include "sim/simulator.h"
 #include "sim/statistics.h"
 
@@ -75,7 +76,7 @@ struct ClusterMetrics {
 //   cluster.Start();
 //   sim.RunUntil(sim::Time::FromSeconds(3600));
 //   std::vector<SummaryMetric> s = cluster.Summary("serving");
-class LlmCluster {
+class LlmCluster : public ServingWorkload {
  public:
   // A cluster of config.replicas replicas of `model` (CheckParallelism(model, config.par) ok)
   // priced by `perf`, drawing requests from `source`; `sim`, `model` and `perf` must outlive it.
@@ -85,7 +86,7 @@ class LlmCluster {
   LlmCluster& operator=(const LlmCluster&) = delete;
 
   // Schedules the first arrival (at its arrival time, or Now() if that has passed); call once.
-  void Start();
+  void Start() override;
 
   // The replica the router picks for `request` now (no state changes).
   int Route(const Request& request) const;
@@ -102,7 +103,9 @@ class LlmCluster {
   // Preemptions over all replicas, those of unfinished requests included.
   uint64_t preemptions() const;
   // Requests routed and neither completed nor rejected yet.
-  uint64_t in_flight() const { return metrics_.arrived - metrics_.completed - rejected(); }
+  uint64_t in_flight() const override { return metrics_.arrived - metrics_.completed - rejected(); }
+  // Summed iteration time of each replica x tp x pp, GPU-seconds.
+  double BusyGpuSeconds() const override;
   // The mean over replicas of each one's time-averaged KV utilisation from 0 to Now().
   double MeanKvUtilization() const;
   // Seconds from the first arrival to the last completion (0 when nothing completed).
@@ -112,9 +115,9 @@ class LlmCluster {
 
   // Headline numbers under keys "<prefix>.<name>" (e.g. "serving.ttft_p99_s"), each with units
   // and long_name; throughputs and rates are over Makespan().
-  std::vector<SummaryMetric> Summary(std::string_view prefix) const;
+  std::vector<SummaryMetric> Summary(std::string_view prefix) const override;
   // One row per completed request, in completion order (needs config.keep_records).
-  Table RequestsTable() const;
+  Table RequestsTable() const override;
 
  private:
   // Submits the pending request to its routed replica and schedules the next arrival.

@@ -7,9 +7,9 @@
 #include "models/avatar_workload.h"
 #include "models/batch_job.h"
 #include "models/fleet_scheduler.h"
-#include "models/llm_cluster.h"
 #include "models/result.h"
 #include "models/scenario.h"
+#include "models/serving_workload.h"
 
 namespace capsim::models {
 
@@ -20,7 +20,7 @@ struct RunReportInputs {
   const PoolSpec* pool = nullptr;
   const SiteSpec* site = nullptr;
   const AvatarWorkload* avatar = nullptr;       // null when the scenario has none
-  const LlmCluster* serving = nullptr;         // null when the scenario has none
+  const ServingWorkload* serving = nullptr;    // null when the scenario has none
   const FleetScheduler* scheduler = nullptr;
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations
   std::vector<double> training_delay_s;        // per training job; NaN when not measured

@@ -9,6 +9,7 @@
 #include "models/arrival_spec.h"
 #include "models/calibration.h"
 #include "models/catalog.h"
+#include "models/disaggregated_cluster.h"
 #include "models/llm_cluster.h"
 #include "models/request.h"
 #include "models/request_source.h"
@@ -183,9 +184,20 @@ struct ServingSpec {
   ReplayOptions replay;             // kTrace: time scaling and window
   LengthModel lengths;              // synthetic sources: input/output token lengths
   ClusterConfig cluster;            // replicas, tp/pp, engine, routing, TTFT/TPOT goodput bounds
+  // Present: prefill/decode disaggregation (models/disaggregated_cluster.h) instead of the
+  // co-located replicas; both pools' engines and the goodput bounds are copies of cluster's, and
+  // cluster.replicas, cluster.par and cluster.routing are unused.
+  std::optional<DisaggregatedConfig> disaggregated;
 
-  // GPUs its replicas hold.
-  int Gpus() const { return cluster.replicas * cluster.par.tp * cluster.par.pp; }
+  // GPUs its replicas hold (both pools when disaggregated).
+  int Gpus() const {
+    if (disaggregated) {
+      const DisaggregatedConfig& d = *disaggregated;
+      return d.prefill_replicas * d.prefill_par.tp * d.prefill_par.pp +
+             d.decode_replicas * d.decode_par.tp * d.decode_par.pp;
+    }
+    return cluster.replicas * cluster.par.tp * cluster.par.pp;
+  }
 };
 
 struct PolicySpec {

@@ -9,6 +9,7 @@
 #include "models/avatar_pipeline.h"
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
+#include "models/disaggregated_cluster.h"
 #include "models/llm_cluster.h"
 #include "models/request_source.h"
 #include "models/fleet_scheduler.h"
@@ -165,8 +166,14 @@ class FleetRun {
     if (with_avatars && !sc.servings.empty()) {
       const ServingSpec& sv = sc.servings[0];
       scheduler_->ReserveNodes(r.serving_nodes);
-      serving_ = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
-                                              MakeSource(sv, sc.horizon_s, seed));
+      RequestSource source = MakeSource(sv, sc.horizon_s, seed);
+      if (sv.disaggregated) {
+        serving_ = std::make_unique<DisaggregatedCluster>(sim_, *r.serving_model, *r.perf,
+                                                          *sv.disaggregated, std::move(source));
+      } else {
+        serving_ = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
+                                                std::move(source));
+      }
     }
     if (with_avatars && !sc.avatars.empty()) {
       if (sc.avatars[0].replica) {
@@ -211,7 +218,7 @@ class FleetRun {
   const BatchJob& job(size_t i) const { return *jobs_[i]; }
   sim::Simulator& sim() { return sim_; }
   const AvatarWorkload* avatar() const { return avatar_.get(); }
-  const LlmCluster* serving() const { return serving_.get(); }
+  const ServingWorkload* serving() const { return serving_.get(); }
   const FleetScheduler& scheduler() const { return *scheduler_; }
   const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
   const JobEventLog& log() const { return log_; }
@@ -219,19 +226,13 @@ class FleetRun {
   double busy_gpu_seconds() const {
     double busy = avatar_ ? avatar_->DemandGpuSeconds() : 0;
     for (const auto& j : jobs_) busy += j->BusyGpuSeconds();
-    return busy + ServingBusyGpus(sim_.Now());
+    return busy + ServingBusyGpus();
   }
 
  private:
   // GPU-seconds the serving replicas have spent in iterations (each iteration keeps all of a
   // replica's GPUs busy).
-  double ServingBusyGpus(sim::Time) const {
-    if (!serving_) return 0;
-    double busy = 0;
-    for (int i = 0; i < serving_->replica_count(); ++i) busy += serving_->replica(i).metrics().busy_s;
-    const ClusterConfig& c = sc_.servings[0].cluster;
-    return busy * c.par.tp * c.par.pp;
-  }
+  double ServingBusyGpus() const { return serving_ ? serving_->BusyGpuSeconds() : 0; }
 
   Column& Series(size_t i, const char* name, const char* units, const char* long_name) {
     if (ts_.series.size() <= i) ts_.series.push_back({name, units, long_name, {}});
@@ -241,7 +242,7 @@ class FleetRun {
   // Mean busy GPUs of the serving replicas since the previous sample.
   double ServingBusyNow() {
     const double now = sim_.Now().seconds();
-    const double busy = ServingBusyGpus(sim_.Now());
+    const double busy = ServingBusyGpus();
     const double dt = now - last_sample_s_;
     const double mean = dt > 0 ? (busy - last_serving_busy_) / dt : 0;
     last_serving_busy_ = busy;
@@ -310,7 +311,7 @@ class FleetRun {
   std::unique_ptr<FleetScheduler> scheduler_;
   std::vector<std::unique_ptr<BatchJob>> jobs_;
   std::unique_ptr<AvatarWorkload> avatar_;
-  std::unique_ptr<LlmCluster> serving_;
+  std::unique_ptr<ServingWorkload> serving_;
   Status status_ = Status::Ok();
   double last_serving_busy_ = 0;
   Timeseries ts_;

@@ -72,6 +72,32 @@ TEST(CapacityCommand, Errors) {
   EXPECT_NE(err2.str().find("no llm-serving or avatar workload named 'nope'"), std::string::npos);
 }
 
+TEST(CapacityCommand, DisaggregatedServingIsRefusedNotMisread) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / "capsim_capacity_disaggregated.yaml";
+  std::ofstream(path) << R"(name: d
+horizon: 10 min
+calibration: { H100-SXM: published }
+fleet:
+  sites: [{ name: s, power_cap: 1 MW, energy_price: 0.07 USD/kWh }]
+  pools: [{ name: p, site: s, gpu: H100-SXM, nodes: 1, gpus_per_node: 8 }]
+workloads:
+  - name: chat
+    kind: llm-serving
+    model: llama-3-8b
+    disaggregation: { prefill_replicas: 1, decode_replicas: 1 }
+    arrivals: { kind: poisson, rate: 5 /s }
+)";
+  std::ostringstream out, err;
+  Console console{out, err, false};
+  const int code = RunCapacity({path.string(), "--workload", "chat"}, console);
+  std::filesystem::remove(path);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(err.str().find("is disaggregated; capacity searches cover co-located replicas only"),
+            std::string::npos)
+      << err.str() << out.str();
+}
+
 const std::string kDefault = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/default.yaml";
 
 Outcome RunCapacityWith(std::vector<std::string> args) {

@@ -9,8 +9,11 @@
 namespace capsim::config {
 namespace {
 
+using ::testing::AllOf;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
 
 // A pool of 4 nodes of H100s serving Llama-3-8B.
 constexpr const char* kServing = R"(name: s
@@ -137,6 +140,98 @@ TEST_F(ServingLoaderTest, AtMostOneServingWorkloadAndItNeedsAProfile) {
   EXPECT_THAT(Problems(two), ElementsAre(HasSubstr("at most one llm-serving workload")));
   EXPECT_THAT(Problems(testing::Replace(kServing, "calibration: { H100-SXM: published }\n", "")),
               ElementsAre(HasSubstr("no calibration profile for GPU 'H100-SXM'")));
+}
+
+// kServing with its co-located replicas, parallelism and routing replaced by two pools.
+std::string Disaggregated(const std::string& pools) {
+  std::string text = testing::Replace(kServing, "    replicas: 8\n    parallelism: { tp: 2 }\n",
+                                      "    disaggregation: " + pools + "\n");
+  return testing::Replace(text, "    routing: prefix-affinity\n", "");
+}
+
+constexpr const char* kPools = "{ prefill_replicas: 3, decode_replicas: 2, decode_tp: 4 }";
+
+TEST_F(ServingLoaderTest, ReadsDisaggregation) {
+  Result<models::Scenario> r = Load(Disaggregated(kPools));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::ServingSpec& s = r.value().servings[0];
+  ASSERT_TRUE(s.disaggregated.has_value());
+  const models::DisaggregatedConfig& d = *s.disaggregated;
+  EXPECT_EQ(d.prefill_replicas, 3);
+  EXPECT_EQ(d.decode_replicas, 2);
+  EXPECT_EQ(d.prefill_par.tp, 1);  // the default
+  EXPECT_EQ(d.prefill_par.pp, 1);
+  EXPECT_EQ(d.decode_par.tp, 4);
+  EXPECT_EQ(s.Gpus(), 3 * 1 + 2 * 4);
+  // The engine and slo keys apply to both pools.
+  for (const models::ReplicaConfig* e : {&d.prefill, &d.decode}) {
+    EXPECT_EQ(e->max_num_batched_tokens, 4096);
+    EXPECT_EQ(e->max_num_seqs, 128);
+    EXPECT_FALSE(e->chunked_prefill);
+    EXPECT_EQ(e->preemption, models::PreemptionMode::kSwap);
+  }
+  EXPECT_DOUBLE_EQ(d.ttft_bound_s, 1);
+  EXPECT_DOUBLE_EQ(d.tpot_bound_s, 0.05);
+  // Without the block the workload stays co-located.
+  Result<models::Scenario> colocated = Load(kServing);
+  ASSERT_TRUE(colocated.ok());
+  EXPECT_FALSE(colocated.value().servings[0].disaggregated.has_value());
+}
+
+TEST_F(ServingLoaderTest, DisaggregationProblemsNameFileLineAndKey) {
+  EXPECT_THAT(Problems(Disaggregated("{ decode_replicas: 2 }")),
+              ElementsAre(AllOf(MatchesRegex(".*/s\\.yaml:[0-9]+:[0-9]+: .*"),
+                                HasSubstr("workloads[0].disaggregation: missing required key "
+                                          "'prefill_replicas'"))));
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 2 }")),
+              ElementsAre(HasSubstr("missing required key 'decode_replicas'")));
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 0, decode_replicas: 2 }")),
+              ElementsAre(HasSubstr("workloads[0].disaggregation.prefill_replicas: ")));
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 2, decode_replicas: 2, decode_tp: 0 }")),
+              ElementsAre(HasSubstr("workloads[0].disaggregation.decode_tp: ")));
+  EXPECT_THAT(
+      Problems(Disaggregated("{ prefill_replicas: 2, decode_replicas: 2, prefill_pp: 2 }")),
+      ElementsAre(HasSubstr("workloads[0].disaggregation.prefill_pp: unknown key 'prefill_pp'")));
+  EXPECT_THAT(Problems(Disaggregated("two-pools")),
+              ElementsAre(HasSubstr("workloads[0].disaggregation: ")));
+}
+
+TEST_F(ServingLoaderTest, DisaggregatedTpMustSplitTheModel) {
+  // Llama-3-8B: 32 heads, 8 KV heads, FFN 14336.
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 2, decode_replicas: 2, prefill_tp: 3 }")),
+              Contains(HasSubstr("workloads[0].disaggregation.prefill_tp: llama-3-8b: tp 3 does "
+                                 "not divide 32 heads")));
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 2, decode_replicas: 2, decode_tp: 64 }")),
+              Contains(HasSubstr("workloads[0].disaggregation.decode_tp: llama-3-8b: tp 64 ")));
+}
+
+TEST_F(ServingLoaderTest, DisaggregatedPoolsMustFitThePool) {
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 8, decode_replicas: 4, prefill_tp: 2, "
+                                     "decode_tp: 4 }")),
+              ElementsAre());  // exactly the pool's 32 GPUs
+  EXPECT_THAT(Problems(Disaggregated("{ prefill_replicas: 8, decode_replicas: 5, prefill_tp: 2, "
+                                     "decode_tp: 4 }")),
+              ElementsAre(HasSubstr("workloads[0].disaggregation: 8 prefill replicas of 2 GPUs "
+                                    "and 5 decode replicas of 4 GPUs need 36 GPUs; the pool has "
+                                    "32")));
+}
+
+TEST_F(ServingLoaderTest, DisaggregationExcludesTheColocatedKeys) {
+  const std::string block = "    disaggregation: " + std::string(kPools) + "\n";
+  const std::string both = testing::Replace(kServing, "    arrivals:", block + "    arrivals:");
+  EXPECT_THAT(
+      Problems(both),
+      ElementsAre(HasSubstr("workloads[0].replicas: 'replicas' cannot be combined with "
+                            "'disaggregation'"),
+                  HasSubstr("workloads[0].parallelism: 'parallelism' cannot be combined with "
+                            "'disaggregation'"),
+                  HasSubstr("workloads[0].routing: 'routing' cannot be combined with "
+                            "'disaggregation'")));
+  const std::string routing_only =
+      testing::Replace(Disaggregated(kPools), "    slo:", "    routing: round-robin\n    slo:");
+  EXPECT_THAT(Problems(routing_only),
+              ElementsAre(HasSubstr("workloads[0].routing: 'routing' cannot be combined with "
+                                    "'disaggregation'")));
 }
 
 }  // namespace
