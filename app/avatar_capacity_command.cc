@@ -1,6 +1,7 @@
 #include "app/avatar_capacity_command.h"
 
 #include <cstdio>
+#include <limits>
 
 #include "models/avatar_capacity.h"
 #include "models/step_pricing.h"
@@ -48,8 +49,24 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
         << " s, frame misses <= " << test.slo.max_frame_miss_rate << ", rejections <= "
         << test.slo.max_rejected_fraction << "; " << test.duration_s << " s measured after "
         << test.warmup_s << " s of warm-up\n";
+  models::RunResult result;
+  result.scenario_name = sc.name;
+  result.scenario_text = sc.resolved_text;
+  result.seed = sc.seed;
   const models::CapacityEvaluator eval = models::AvatarPipelineEvaluator(sc.catalog, perf.value(), test);
-  const models::MaxLoadResult r = models::MaxLoad(eval, lo, hi, tolerance, 40);
+  models::MaxLoadResult r;
+  const bool at_load = flags.count("--load") > 0;
+  if (at_load) {
+    // The GPUs a given load needs: face replicas grow into the pool as sessions arrive, so one
+    // evaluation at the load says how many the pipeline held and whether the SLO held there.
+    const models::CapacityPoint p = eval(flags.at("--load"));
+    r.points.push_back(p);
+    r.outcome = p.slo_met ? models::CapacityOutcome::kConverged
+                          : models::CapacityOutcome::kLowerBoundFails;
+    r.max_load = p.slo_met ? p.load : std::numeric_limits<double>::quiet_NaN();
+  } else {
+    r = models::MaxLoad(eval, lo, hi, tolerance, 40);
+  }
   c.out << "  load (sessions/s)  SLO   TTFF p99   frame misses  rejected  sessions  GPUs    sessions/GPU\n";
   const models::CapacityPoint* best = nullptr;
   for (const models::CapacityPoint& p : r.points) {
@@ -60,6 +77,14 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
           << Fixed(p.gpus > 0 ? p.mean_sessions / p.gpus : 0, 2) << "\n";
     if (p.slo_met && (best == nullptr || p.load > best->load)) best = &p;
   }
+  if (at_load) {
+    const models::CapacityPoint& p = r.points.front();
+    c.out << "at " << Fixed(p.load, 3) << " sessions/s the pipeline held " << Fixed(p.gpus, 1)
+          << " GPUs on average for " << Fixed(p.mean_sessions, 0) << " sessions; SLO "
+          << (p.slo_met ? "met" : "missed") << '\n';
+    result.summary.push_back({"capacity.load_per_s", p.load, "1/s", "offered session rate"});
+    result.summary.push_back({"capacity.gpus", p.gpus, "GPU", "mean GPUs held at the load"});
+  }
   c.out << "outcome: " << models::CapacityOutcomeName(r.outcome) << "; largest load meeting the SLO: "
         << Fixed(r.max_load, 3) << " sessions/s";
   const double per_gpu = best != nullptr && best->gpus > 0 ? best->mean_sessions / best->gpus : 0;
@@ -68,10 +93,6 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
           << " GPUs: " << Fixed(per_gpu, 2) << " sessions per GPU)";
   }
   c.out << '\n';
-  models::RunResult result;
-  result.scenario_name = sc.name;
-  result.scenario_text = sc.resolved_text;
-  result.seed = sc.seed;
   result.summary.push_back({"capacity.max_load_per_s", r.max_load, "1/s",
                             "largest session arrival rate meeting the SLO"});
   result.summary.push_back({"capacity.min_failing_load_per_s", r.min_failing_load, "1/s",

@@ -124,6 +124,18 @@ TEST(CapacityCommand, AvatarWorkloadLargestSessionRate) {
   std::filesystem::remove(path);
 }
 
+TEST(CapacityCommand, AvatarWorkloadGpusForALoad) {
+  Outcome o = RunCapacityWith({kDefault, "--workload", "ai-replica", "--warmup", "5 min",
+                               "--duration", "5 min", "--load", "1 /s"});
+  ASSERT_EQ(o.code, 0) << o.err << o.out;
+  EXPECT_NE(o.out.find("at 1.000 sessions/s the pipeline held "), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("; SLO met"), std::string::npos) << o.out;
+  o = RunCapacityWith({kDefault, "--workload", "ai-replica", "--warmup", "5 min", "--duration",
+                       "5 min", "--load", "1 /s", "--ttff-p99", "1 ms"});
+  EXPECT_EQ(o.code, 1);
+  EXPECT_NE(o.out.find("; SLO missed"), std::string::npos) << o.out;
+}
+
 TEST(CapacityCommand, AvatarWorkloadNeedsTheReplicaLevel) {
   // The default scenario without its replica: block (the fleet-level model).
   std::ifstream in(kDefault);
