@@ -64,7 +64,8 @@ TEST(LlmStagePoolTest, KvCacheBoundsTheContextsInFlight) {
   AvatarLlmSpec spec = Spec();
   spec.replicas = 1;
   spec.max_seqs = 64;
-  Result<LlmStagePool> r = LlmStagePool::Create(Llama8b(), perf, spec);
+  const ModelSpec model = Llama8b();  // the pool keeps a pointer to it
+  Result<LlmStagePool> r = LlmStagePool::Create(model, perf, spec);
   ASSERT_TRUE(r.ok());
   LlmStagePool& pool = r.value();
   // Llama-3-8B on an 80 GB TEST-GPU: 16 GB of weights leave ~56 GB, 128 KiB per token.
@@ -85,11 +86,12 @@ TEST(LlmStagePoolTest, RejectsBadParallelism) {
   AvatarLlmSpec s = Spec();
   s.tp = 3;  // does not divide 32 heads
   const PerfModel perf = FlatPerfModel();
-  Result<LlmStagePool> r = LlmStagePool::Create(Llama8b(), perf, s);
+  const ModelSpec model = Llama8b();
+  Result<LlmStagePool> r = LlmStagePool::Create(model, perf, s);
   EXPECT_FALSE(r.ok());
   s = Spec();
   s.max_seqs = 0;
-  EXPECT_FALSE(LlmStagePool::Create(Llama8b(), perf, s).ok());
+  EXPECT_FALSE(LlmStagePool::Create(model, perf, s).ok());
 }
 
 }  // namespace
