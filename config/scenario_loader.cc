@@ -18,7 +18,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",    "horizon",     "seed",      "sample_interval",
                                            "catalog", "calibration", "fleet",     "workloads",
-                                           "policy",  "finance"};
+                                           "policy",  "finance",     "failures"};
 const std::vector<std::string> kPolicyKinds = {"priority-preemption"};
 // The engine's clock is int64 nanoseconds: 292 years at most; leave room for event times.
 constexpr double kMaxHorizonS = 200 * 365.25 * 86400;
@@ -152,6 +152,16 @@ void ReadFinance(const MapReader& top, models::FinanceSpec* f) {
                 Bound::kAtLeastOne);
 }
 
+// `failures:` (optional): { rate_scale: x (>= 0, default 1), repair: time (default 0) }.
+void ReadFailures(const MapReader& top, models::FailureSpec* f) {
+  if (!top.Has("failures")) return;
+  f->enabled = true;
+  const MapReader r = top.GetMap("failures", {"rate_scale", "repair"});
+  r.GetQuantity("rate_scale", Dimension::kDimensionless, &f->rate_scale, Need::kOptional,
+                Bound::kNonNegative);
+  r.GetQuantity("repair", Dimension::kTime, &f->repair_s, Need::kOptional, Bound::kNonNegative);
+}
+
 // Loads the catalog named by the scenario (or the fallback), reporting its problems.
 std::optional<models::Catalog> ReadCatalog(const MapReader& top, const std::string& path,
                                            const std::string& catalog_path) {
@@ -264,6 +274,7 @@ void ReadScenario(const YAML::Node& root, const std::string& path, const std::st
   const std::vector<std::string> names = ReadWorkloads(top, context, s);
   ReadPolicy(top, names, pool, s);
   ReadFinance(top, &s->finance);
+  ReadFailures(top, &s->failures);
   if (catalog) s->catalog = std::move(*catalog);
   ReadCalibration(top, path, s);
 }

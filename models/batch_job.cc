@@ -22,6 +22,10 @@ BatchJob::BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log)
     : sim_(sim),
       params_(std::move(params)),
       log_(log),
+      failure_rng_(params_.failure_seed, params_.failure_stream),
+      failure_rate_per_gpu_s_(TotalFailureRatePerGpuHour(params_.failure_causes) / 3600.0),
+      failures_by_cause_(params_.failure_causes.size(), 0),
+      running_(sim.Now(), 0),
       finish_time_s_(std::numeric_limits<double>::quiet_NaN()),
       held_gpus_(sim.Now(), 0),
       busy_gpus_(sim.Now(), 0) {
@@ -41,6 +45,40 @@ void BatchJob::SetState(State s) {
                                           static_cast<size_t>(params_.gpus_per_node));
   held_gpus_.Set(sim_.Now(), state_ == State::kWaiting || state_ == State::kDone ? 0 : held);
   busy_gpus_.Set(sim_.Now(), busy_gpus());
+  running_.Set(sim_.Now(), state_ == State::kRunning ? 1 : 0);
+  if (state_ == State::kWaiting || state_ == State::kDone) sim_.Cancel(failure_event_);
+}
+
+double BatchJob::SecondsSinceFirstStart() const {
+  return started_ ? (sim_.Now() - first_start_).seconds() : 0;
+}
+
+void BatchJob::ScheduleFailure() {
+  sim_.Cancel(failure_event_);
+  if (failure_rate_per_gpu_s_ <= 0 || state_ == State::kWaiting || state_ == State::kDone) return;
+  const double rate = failure_rate_per_gpu_s_ * gpus();
+  if (rate <= 0) return;
+  failure_event_ = sim_.ScheduleAfter(Duration::Seconds(failure_rng_.Exponential(1.0 / rate)),
+                                      [this] { OnFailure(); });
+}
+
+void BatchJob::OnFailure() {
+  // The cause, in proportion to its rate.
+  double pick = failure_rng_.Uniform() * failure_rate_per_gpu_s_ * 3600.0;
+  size_t cause = 0;
+  while (cause + 1 < params_.failure_causes.size() && pick >= params_.failure_causes[cause].per_gpu_hour) {
+    pick -= params_.failure_causes[cause].per_gpu_hour;
+    ++cause;
+  }
+  ++failures_by_cause_[cause];
+  ++failures_;
+  Interrupt("failure");
+  --preemptions_;  // counted as a failure, not a preemption
+  if (!pending_grow_.empty()) {
+    nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
+    pending_grow_.clear();
+  }
+  BeginRestart("restart after failure", params_.repair_s);
 }
 
 double BatchJob::TokensDone() const {
@@ -59,16 +97,22 @@ void BatchJob::Start(std::vector<int> nodes) {
   assert(static_cast<int>(nodes.size()) >= min_nodes());
   nodes_ = std::move(nodes);
   next_checkpoint_ = Time::Max();
+  if (!started_) {
+    started_ = true;
+    first_start_ = sim_.Now();
+  }
   BeginRestart(restarts_ == 0 && preemptions_ == 0 ? "start" : "resume");
 }
 
-void BatchJob::BeginRestart(const char* why) {
+void BatchJob::BeginRestart(const char* why, double extra_s) {
   ++restarts_;
   restart_started_ = sim_.Now();
   SetState(State::kRestarting);
   Log(why);
   sim_.Cancel(phase_event_);
-  phase_event_ = sim_.ScheduleAfter(Duration::Seconds(params_.restart_s), [this] { OnRestarted(); });
+  phase_event_ =
+      sim_.ScheduleAfter(Duration::Seconds(extra_s + params_.restart_s), [this] { OnRestarted(); });
+  ScheduleFailure();
 }
 
 void BatchJob::OnRestarted() {

@@ -1,10 +1,13 @@
 #ifndef CAPSIM_MODELS_BATCH_JOB_H_
 #define CAPSIM_MODELS_BATCH_JOB_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "models/failures.h"
+#include "sim/random.h"
 #include "sim/simulator.h"
 #include "sim/statistics.h"
 
@@ -22,6 +25,13 @@ struct JobParams {
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 60;
   double restart_s = 600;            // reschedule + load + warm-up before progress resumes
+  // Failures (models/failures.h): interruptions per GPU-second held, by cause (empty: none);
+  // after one the job waits repair_s (a spare swapped in) before its restart; drawn from the
+  // stream (failure_seed, failure_stream).
+  std::vector<FailureCause> failure_causes;
+  double repair_s = 0;
+  uint64_t failure_seed = 0;
+  uint64_t failure_stream = 0;
 };
 
 // One row per job state change, shared by all jobs of a run (becomes /tables/job_events).
@@ -74,6 +84,12 @@ class BatchJob {
   double TokensDone() const;
   double tokens_committed() const { return committed_; }
   int preemptions() const { return preemptions_; }
+  // Interruptions by failure, in all and by cause (indexed as params().failure_causes).
+  int failures() const { return failures_; }
+  const std::vector<int>& failures_by_cause() const { return failures_by_cause_; }
+  // Seconds spent making progress (running), and since the job first started.
+  double RunningSeconds() const { return running_.Integral(sim_.Now()); }
+  double SecondsSinceFirstStart() const;
   int restarts() const { return restarts_; }
   // Simulated time of completion in seconds; NaN while unfinished.
   double finish_time_s() const { return finish_time_s_; }
@@ -92,7 +108,10 @@ class BatchJob {
   void Accrue();
   // Loses uncommitted work and cancels pending events.
   void Interrupt(const char* why);
-  void BeginRestart(const char* why);
+  void BeginRestart(const char* why, double extra_s = 0);
+  // (Re)draws the next failure for the GPUs held now (memoryless); none when waiting or done.
+  void ScheduleFailure();
+  void OnFailure();
   void OnRestarted();
   void OnCheckpointStart();
   void OnCheckpointDone();
@@ -114,6 +133,14 @@ class BatchJob {
   sim::Time next_checkpoint_;    // when the running job next checkpoints
   sim::EventId phase_event_;     // restart-done, checkpoint-start or checkpoint-done
   sim::EventId finish_event_;
+  sim::EventId failure_event_;
+  sim::RandomStream failure_rng_;
+  double failure_rate_per_gpu_s_ = 0;
+  int failures_ = 0;
+  std::vector<int> failures_by_cause_;
+  bool started_ = false;
+  sim::Time first_start_;
+  sim::TimeWeighted running_;
   int preemptions_ = 0;
   int restarts_ = 0;
   double finish_time_s_;

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/failures.h"
 #include "models/period_cost.h"
 
 namespace capsim::models {
@@ -72,6 +73,30 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
     s.Add("training.delay_s", delay, "s", "training delay vs running alone (worst job)");
     s.Add("training.preemptions", train_pre, "1", "training preemptions");
     s.Add("training.lost_gpu_hours", train_lost, "GPU h", "training GPU-hours lost");
+  }
+  // Failures (when the scenario has them): interruptions by cause over all batch jobs, and the
+  // share of each kind's wall time (from its first start) spent making progress.
+  if (in.scenario != nullptr && in.scenario->failures.enabled) {
+    double failures = 0, running[2] = {0, 0}, elapsed[2] = {0, 0};
+    std::vector<double> by_cause(Llama3FailureCauses().size(), 0);
+    for (size_t i = 0; i < in.jobs.size(); ++i) {
+      const BatchJob& j = *in.jobs[i];
+      failures += j.failures();
+      for (size_t c = 0; c < j.failures_by_cause().size() && c < by_cause.size(); ++c) {
+        by_cause[c] += j.failures_by_cause()[c];
+      }
+      running[i < trainings ? 0 : 1] += j.RunningSeconds();
+      elapsed[i < trainings ? 0 : 1] += j.SecondsSinceFirstStart();
+    }
+    s.Add("failures.interruptions", failures, "1", "batch-job interruptions by failure");
+    for (size_t c = 0; c < by_cause.size(); ++c) {
+      s.Add(SummaryMetric{"failures." + std::string(Llama3FailureCauses()[c].name), by_cause[c], "1",
+                          "interruptions caused by " + std::string(Llama3FailureCauses()[c].name)});
+    }
+    if (trainings > 0) {
+      s.Add("training.effective_time_fraction", elapsed[0] > 0 ? running[0] / elapsed[0] : kNaN, "1",
+            "share of training wall time making progress (since first start)");
+    }
   }
   if (in.jobs.size() > trainings) {
     s.Add("distillation.tokens", distill_tokens, "1", "distillation tokens processed");

@@ -208,6 +208,14 @@ struct PolicySpec {
   int headroom_nodes = 1;            // spare nodes the avatar pool keeps beyond its reservation
 };
 
+// Component failures of batch jobs (top-level `failures:`; absent = none): the interruption rates
+// by cause of models/failures.h Llama3FailureCauses() times rate_scale, per GPU-hour a job holds.
+struct FailureSpec {
+  bool enabled = false;
+  double rate_scale = 1.0;
+  double repair_s = 0;   // down time before the restart (a spare swapped in)
+};
+
 struct FinanceSpec {
   double server_life_s = 5.5 * 365.25 * 86400;  // straight-line depreciation life
   double residual_fraction = 0;                 // residual value at end of life
@@ -228,6 +236,7 @@ struct Scenario {
   std::vector<DistillationSpec> distillations;
   std::vector<ServingSpec> servings;  // at most one LLM serving workload in this version
   PolicySpec policy;
+  FailureSpec failures;
   FinanceSpec finance;
   Catalog catalog;                  // the catalog the scenario was resolved against
   // Calibration profiles by GPU type (the `calibration:` map); the pool GPU must have one when

@@ -100,7 +100,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
       rate = step.value().tokens_per_gpu_second;
     }
     r.jobs.push_back({t.name, "training", gpn, t.gpus, t.gpus, t.tokens, rate,
-                      t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s});
+                      t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s, {}, 0, 0, 0});
   }
   for (const DistillationSpec& d : sc.distillations) {
     const ModelSpec* teacher = sc.catalog.FindModel(d.teacher);
@@ -118,7 +118,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
       rate = step.value().tokens_per_gpu_second;
     }
     r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens, rate,
-                      d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s});
+                      d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s, {}, 0, 0, 0});
   }
   for (const ServingSpec& sv : sc.servings) {
     const ModelSpec* m = sc.catalog.FindModel(sv.model);
@@ -160,7 +160,16 @@ class FleetRun {
     scheduler_ = std::make_unique<FleetScheduler>(sim_, r.pool->nodes, avatar_rank,
                                                   sc.policy.preemption, sc.policy.headroom_nodes);
     for (size_t i : job_indices) {
-      jobs_.push_back(std::make_unique<BatchJob>(sim_, r.jobs[i], &log_));
+      JobParams params = r.jobs[i];
+      if (sc.failures.enabled) {
+        for (const FailureCause& c : Llama3FailureCauses()) {
+          params.failure_causes.push_back({c.name, c.per_gpu_hour * sc.failures.rate_scale});
+        }
+        params.repair_s = sc.failures.repair_s;
+        params.failure_seed = seed;
+        params.failure_stream = (uint64_t{3} << 40) + i;
+      }
+      jobs_.push_back(std::make_unique<BatchJob>(sim_, std::move(params), &log_));
       scheduler_->AddJob(jobs_.back().get(), RankOf(sc.policy, r.jobs[i].name, fallback));
     }
     if (with_avatars && !sc.servings.empty()) {

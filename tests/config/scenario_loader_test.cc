@@ -145,7 +145,8 @@ TEST_F(ScenarioLoaderTest, TopLevelNotAMapping) {
   EXPECT_THAT(Problems("- name: t\n- horizon: 1 day\n"),
               ElementsAre(At(1, 1,
                              "the top level must be a mapping with keys name, horizon, seed, "
-                             "sample_interval, catalog, calibration, fleet, workloads, policy, finance; "
+                             "sample_interval, catalog, calibration, fleet, workloads, policy, finance, "
+                             "failures; "
                              "got a list")));
 }
 
@@ -155,7 +156,7 @@ TEST_F(ScenarioLoaderTest, EmptyFile) {
   EXPECT_EQ(p[0], path_ +
                       ": the file is empty; expected a scenario mapping with keys name, "
                       "horizon, seed, sample_interval, catalog, calibration, fleet, workloads, policy, "
-                      "finance");
+                      "finance, failures");
 }
 
 TEST_F(ScenarioLoaderTest, UnknownKeySuggestsTheClosest) {
@@ -432,6 +433,53 @@ TEST_F(CalibrationKeyTest, ProfileOfAnotherGpu) {
 TEST_F(CalibrationKeyTest, NotAMapping) {
   EXPECT_THAT(Problems(WithCalibration("calibration: [H100-SXM]\n")),
               ElementsAre(HasSubstr("calibration: expected a mapping of GPU type to profile file")));
+}
+
+}  // namespace
+}  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+class FailuresLoaderTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::vector<std::string>& overrides) {
+    dir_.Write("s.yaml", testing::kMinimalScenario);
+    return LoadScenario(dir_.path() + "/s.yaml", overrides,
+                        std::string(CAPSIM_SOURCE_DIR) + "/data/catalog.yaml");
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(FailuresLoaderTest, AbsentMeansNone) {
+  Result<models::Scenario> r = Load({});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r.value().failures.enabled);
+}
+
+TEST_F(FailuresLoaderTest, ReadsScaleAndRepair) {
+  Result<models::Scenario> r = Load({"failures={rate_scale: 2.5, repair: 10 min}"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(r.value().failures.enabled);
+  EXPECT_DOUBLE_EQ(r.value().failures.rate_scale, 2.5);
+  EXPECT_DOUBLE_EQ(r.value().failures.repair_s, 600);
+  r = Load({"failures={}"});  // the Llama 3 rates as they are
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r.value().failures.enabled);
+  EXPECT_DOUBLE_EQ(r.value().failures.rate_scale, 1);
+}
+
+TEST_F(FailuresLoaderTest, Errors) {
+  auto problems = [&](const std::string& o) {
+    Result<models::Scenario> r = Load({o});
+    EXPECT_FALSE(r.ok()) << o;
+    return r.ok() ? std::string() : r.status().ToString();
+  };
+  EXPECT_NE(problems("failures={rate_scale: -1}").find("failures.rate_scale: must not be negative"),
+            std::string::npos);
+  EXPECT_NE(problems("failures={repair: -5 min}").find("failures.repair"), std::string::npos);
+  EXPECT_NE(problems("failures={repair: 5 GB}").find("failures.repair"), std::string::npos);
+  EXPECT_NE(problems("failures={rate: 2}").find("unknown key 'rate'"), std::string::npos);
 }
 
 }  // namespace
