@@ -94,6 +94,14 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
                           "interruptions caused by " + std::string(Llama3FailureCauses()[c].name)});
     }
     if (trainings > 0) {
+      // Daly's interval for the first training job at its full size, against its own interval.
+      const JobParams& tp = in.jobs[0]->params();
+      const double rate = TotalFailureRatePerGpuHour(tp.failure_causes) / 3600.0 * tp.max_gpus;
+      s.Add("training.mtbf_s", rate > 0 ? 1 / rate : kNaN, "s",
+            "mean time between failures of the first training job at full size");
+      s.Add("training.checkpoint_interval_daly_s",
+            rate > 0 ? DalyCheckpointInterval(tp.checkpoint_write_s, 1 / rate) : kNaN, "s",
+            "Daly's optimal checkpoint interval for it (compare its checkpoint interval)");
       s.Add("training.effective_time_fraction", elapsed[0] > 0 ? running[0] / elapsed[0] : kNaN, "1",
             "share of training wall time making progress (since first start)");
     }

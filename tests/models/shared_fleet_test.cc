@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "models/failures.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
@@ -90,6 +91,39 @@ TEST(SharedFleet, TrainingAloneHasNoDelay) {
   ASSERT_TRUE(r.ok());
   EXPECT_NEAR(Metric(r.value(), "training.delay_s"), 0, 1e-6);
   EXPECT_EQ(Metric(r.value(), "training.preemptions"), 0);
+}
+
+// Failures at 2,000x the Llama 3 rates (19.7 per million GPU-hours) on a 32-GPU job: an MTBF of
+// 1e6 / (19.7 x 2000 x 32) h = 2,855 s, and interruptions reported by cause.
+TEST(SharedFleet, FailuresInterruptTrainingAndAreReported) {
+  Scenario s = testing::TestScenario(8);
+  s.trainings.push_back(testing::TestTraining(32, 1e12));
+  s.failures.enabled = true;
+  s.failures.rate_scale = 2000;
+  s.failures.repair_s = 300;
+  Result<RunResult> r = RunScenario(s, Seed(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const RunResult& v = r.value();
+  const double mtbf = 3600 / (TotalFailureRatePerGpuHour(Llama3FailureCauses()) * 2000 * 32);
+  EXPECT_NEAR(Metric(v, "training.mtbf_s"), mtbf, 1e-6 * mtbf);
+  EXPECT_NEAR(Metric(v, "training.checkpoint_interval_daly_s"), DalyCheckpointInterval(60, mtbf), 1e-6);
+  const double n = Metric(v, "failures.interruptions");
+  EXPECT_GT(n, 0.5 * s.horizon_s / mtbf);  // ~7.6 expected in 6 h
+  EXPECT_LT(n, 2.0 * s.horizon_s / mtbf);
+  double by_cause = 0;
+  for (const FailureCause& c : Llama3FailureCauses()) by_cause += Metric(v, "failures." + std::string(c.name));
+  EXPECT_EQ(by_cause, n);
+  const double effective = Metric(v, "training.effective_time_fraction");
+  EXPECT_GT(effective, 0.5);
+  EXPECT_LT(effective, 1800.0 / 1860);
+  EXPECT_GT(Metric(v, "training.lost_gpu_hours"), 0);
+  EXPECT_EQ(Metric(v, "training.preemptions"), 0);  // failures are not preemptions
+  // Without failures none of this is reported, and the job runs undisturbed.
+  s.failures.enabled = false;
+  Result<RunResult> quiet = RunScenario(s, Seed(1));
+  ASSERT_TRUE(quiet.ok());
+  for (const SummaryMetric& m : quiet.value().summary) EXPECT_NE(m.key.rfind("failures.", 0), 0u) << m.key;
+  EXPECT_GT(Metric(quiet.value(), "training.tokens"), Metric(v, "training.tokens"));
 }
 
 TEST(SharedFleet, AvatarPressureDelaysLowPriorityTraining) {
