@@ -189,18 +189,37 @@ void ReadModel(const MapReader& item, const std::string& key, const WorkloadCont
   }
 }
 
-// Reads tokens, efficiency and checkpoint, shared by training and distillation.
+// Mixed-precision training state per parameter in a checkpoint: BF16 weights (2) + FP32 master
+// weights (4) + Adam first and second moments (4 + 4) bytes. ESTIMATE (standard mixed precision).
+constexpr double kCheckpointBytesPerParam = 14;
+
+// Reads tokens, efficiency and checkpoint, shared by training and distillation. `trained` is the
+// model whose state a checkpoint holds (nullptr when unknown); with `storage_bandwidth` instead of
+// `write`, the write time is its checkpoint size / that bandwidth.
 template <typename Spec>
-void ReadProgress(const MapReader& item, Spec* s) {
+void ReadProgress(const MapReader& item, const models::ModelSpec* trained, Spec* s) {
   item.GetQuantity("tokens", Dimension::kCount, &s->tokens, Need::kRequired, Bound::kPositive);
   item.GetQuantity("efficiency", Dimension::kFraction, &s->efficiency);
-  const MapReader c = item.GetMap("checkpoint", {"interval", "write", "restart"});
+  const MapReader c =
+      item.GetMap("checkpoint", {"interval", "write", "restart", "storage_bandwidth"});
   c.GetQuantity("interval", Dimension::kTime, &s->checkpoint_interval_s, Need::kOptional,
                 Bound::kPositive);
-  if (c.GetQuantity("write", Dimension::kTime, &s->checkpoint_write_s, Need::kOptional,
-                    Bound::kNonNegative) &&
-      s->checkpoint_write_s >= s->checkpoint_interval_s) {
-    c.Report("write", "must be shorter than the checkpoint interval");
+  bool has_write = c.GetQuantity("write", Dimension::kTime, &s->checkpoint_write_s,
+                                 Need::kOptional, Bound::kNonNegative);
+  double bandwidth = 0;
+  if (c.GetQuantity("storage_bandwidth", Dimension::kBandwidth, &bandwidth, Need::kOptional,
+                    Bound::kPositive)) {
+    if (c.Has("write")) {
+      c.Report("storage_bandwidth", "give either write or storage_bandwidth, not both");
+    } else if (trained != nullptr) {
+      s->checkpoint_write_s = trained->params * kCheckpointBytesPerParam / bandwidth;
+      has_write = true;
+    }
+  }
+  if (has_write && s->checkpoint_write_s >= s->checkpoint_interval_s) {
+    c.Report(c.Has("write") ? "write" : "storage_bandwidth",
+             "the checkpoint write (" + std::to_string(s->checkpoint_write_s) +
+                 " s) must be shorter than the checkpoint interval");
   }
   c.GetQuantity("restart", Dimension::kTime, &s->restart_s, Need::kOptional, Bound::kNonNegative);
 }
@@ -257,7 +276,7 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
       sized = true;
     }
   }
-  ReadProgress(item, s);
+  ReadProgress(item, ctx.catalog != nullptr ? ctx.catalog->FindModel(s->model) : nullptr, s);
   // The layout is checked against the GPU count only when that count is itself valid.
   ReadLayout(item, ctx, /*training=*/true, sized ? s->gpus : 0, &s->layout);
 }
@@ -285,7 +304,7 @@ void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
                               std::to_string(PoolGpus(ctx)));
     }
   }
-  ReadProgress(item, s);
+  ReadProgress(item, ctx.catalog != nullptr ? ctx.catalog->FindModel(s->student) : nullptr, s);
   ReadLayout(item, ctx, /*training=*/false, s->min_gpus, &s->layout);
   if (ctx.pool != nullptr && s->layout.tp > 0 && s->min_gpus % s->layout.tp != 0) {
     item.Report("parallelism", "tp " + std::to_string(s->layout.tp) +

@@ -248,3 +248,48 @@ TEST_F(StepLayoutTest, DistillationHasNoPipelineKey) {
 
 }  // namespace
 }  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+class CheckpointWriteTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::string& checkpoint) {
+    dir_.Write("w.yaml", testing::Replace(testing::kMinimalScenario, "    tokens: 1B\n",
+                                          "    tokens: 1B\n    checkpoint: " + checkpoint + "\n"));
+    return LoadScenario(dir_.path() + "/w.yaml", {}, kCatalog);
+  }
+  testing::TempDir dir_;
+};
+
+// Llama-3-8B (8.03e9 parameters) x 14 bytes of mixed-precision state (BF16 weights, FP32 master,
+// Adam m and v) = 112 GB; at the Llama 3 cluster's 2 TB/s sustained storage (workloads.md §8,
+// FIRM) that is a 56 ms write, at 1 GB/s 112 s.
+TEST_F(CheckpointWriteTest, WriteTimeFromSizeAndStorageBandwidth) {
+  Result<models::Scenario> r = Load("{ storage_bandwidth: 2 TB/s }");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const double params = r.value().catalog.FindModel("llama-3-8b")->params;
+  EXPECT_DOUBLE_EQ(r.value().trainings.at(0).checkpoint_write_s, params * 14 / 2e12);
+  r = Load("{ storage_bandwidth: 1 GB/s }");
+  ASSERT_TRUE(r.ok());
+  EXPECT_NEAR(r.value().trainings.at(0).checkpoint_write_s, 112.4, 0.5);
+}
+
+TEST_F(CheckpointWriteTest, Errors) {
+  Result<models::Scenario> r = Load("{ write: 1 min, storage_bandwidth: 2 TB/s }");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("give either write or storage_bandwidth, not both"),
+            std::string::npos);
+  r = Load("{ storage_bandwidth: 10 MB/s }");  // 11,200 s of writing in a 30 min interval
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("checkpoint.storage_bandwidth: the checkpoint write"),
+            std::string::npos)
+      << r.status().ToString();
+  r = Load("{ storage_bandwidth: 0 TB/s }");
+  EXPECT_FALSE(r.ok());
+  r = Load("{ storage_bandwidth: 5 min }");
+  EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace capsim::config
