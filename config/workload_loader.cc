@@ -265,7 +265,26 @@ void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training
 void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::TrainingSpec* s) {
   ReadModel(item, "model", ctx, &s->model);
   bool sized = false;
-  if (item.GetInt("gpus", &s->gpus, Need::kRequired, Bound::kAtLeastOne) && ctx.pool != nullptr) {
+  bool have_gpus = false;
+  if (item.Has("gpus") && item.Get("gpus").IsMap()) {
+    // Elastic: { min, max } GPUs; data parallelism varies between them, tp x pp stays.
+    const MapReader g = item.GetMap("gpus", {"min", "max"}, Need::kRequired);
+    const bool has_min = g.GetInt("min", &s->min_gpus, Need::kRequired, Bound::kAtLeastOne);
+    have_gpus = g.GetInt("max", &s->gpus, Need::kRequired, Bound::kAtLeastOne) && has_min;
+    if (have_gpus && s->min_gpus > s->gpus) {
+      g.Report("min", "min (" + std::to_string(s->min_gpus) + ") is larger than max (" +
+                          std::to_string(s->gpus) + ")");
+      have_gpus = false;
+    }
+    if (have_gpus && ctx.pool != nullptr && s->min_gpus % ctx.pool->gpus_per_node != 0) {
+      g.Report("min", "must be a multiple of the pool's gpus_per_node (" +
+                          std::to_string(ctx.pool->gpus_per_node) + ")");
+      have_gpus = false;
+    }
+  } else {
+    have_gpus = item.GetInt("gpus", &s->gpus, Need::kRequired, Bound::kAtLeastOne);
+  }
+  if (have_gpus && ctx.pool != nullptr) {
     if (s->gpus % ctx.pool->gpus_per_node != 0) {
       item.Report("gpus", "must be a multiple of the pool's gpus_per_node (" +
                               std::to_string(ctx.pool->gpus_per_node) + ") for a gang job");
@@ -279,6 +298,12 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
   ReadProgress(item, ctx.catalog != nullptr ? ctx.catalog->FindModel(s->model) : nullptr, s);
   // The layout is checked against the GPU count only when that count is itself valid.
   ReadLayout(item, ctx, /*training=*/true, sized ? s->gpus : 0, &s->layout);
+  const int group = s->layout.tp * s->layout.pp;
+  if (sized && s->min_gpus > 0 && group > 0 && s->min_gpus % group != 0) {
+    item.Report("gpus", "the elastic minimum of " + std::to_string(s->min_gpus) +
+                            " GPUs is not a whole number of tp x pp = " + std::to_string(group) +
+                            " model replicas");
+  }
 }
 
 void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,

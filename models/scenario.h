@@ -144,6 +144,10 @@ struct TrainingSpec {
   std::string name;
   std::string model;                // a ModelSpec name
   int gpus = 0;                     // gang size (a multiple of the pool's gpus_per_node)
+  // Elastic training (YAML gpus: { min, max }): the smallest allocation it runs on, its data
+  // parallelism shrinking and growing between min and `gpus` (each change a checkpoint and a
+  // restart). 0 = a gang of exactly `gpus`.
+  int min_gpus = 0;
   double tokens = 0;                // token target
   // Achieved FLOP/s / peak (MFU). 0 (the default) = the step is priced by the op-level
   // performance model from `layout` and the pool GPU's calibration profile.

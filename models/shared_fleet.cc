@@ -99,7 +99,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
       if (!step.ok()) return step.status();
       rate = step.value().tokens_per_gpu_second;
     }
-    r.jobs.push_back({t.name, "training", gpn, t.gpus, t.gpus, t.tokens, rate,
+    r.jobs.push_back({t.name, "training", gpn, t.min_gpus > 0 ? t.min_gpus : t.gpus, t.gpus, t.tokens, rate,
                       t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s, {}, 0, 0, 0});
   }
   for (const DistillationSpec& d : sc.distillations) {

@@ -293,3 +293,56 @@ TEST_F(CheckpointWriteTest, Errors) {
 
 }  // namespace
 }  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+class ElasticTrainingTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::string& gpus) {
+    dir_.Write("w.yaml", testing::Replace(testing::kMinimalScenario,
+                                          "    model: llama-3-8b\n    gpus: 16\n",
+                                          "    model: llama-3-8b\n    gpus: " + gpus + "\n"));
+    return LoadScenario(dir_.path() + "/w.yaml", {}, kCatalog);
+  }
+  std::string Problems(const std::string& gpus) {
+    Result<models::Scenario> r = Load(gpus);
+    EXPECT_FALSE(r.ok()) << gpus;
+    return r.ok() ? std::string() : r.status().ToString();
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(ElasticTrainingTest, MinAndMax) {
+  Result<models::Scenario> r = Load("{ min: 8, max: 16 }");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().trainings.at(0).gpus, 16);
+  EXPECT_EQ(r.value().trainings.at(0).min_gpus, 8);
+  r = Load("16");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.value().trainings.at(0).min_gpus, 0);  // a gang
+}
+
+TEST_F(ElasticTrainingTest, Errors) {
+  EXPECT_NE(Problems("{ min: 16, max: 8 }").find("min (16) is larger than max (8)"), std::string::npos);
+  EXPECT_NE(Problems("{ min: 4, max: 16 }").find("gpus.min: must be a multiple of the pool's gpus_per_node"),
+            std::string::npos);
+  EXPECT_NE(Problems("{ max: 16 }").find("missing required key 'min'"), std::string::npos);
+  // tp 16 over two nodes: an elastic minimum of 8 GPUs is half a model replica.
+  Result<models::Scenario> r = LoadScenario(
+      [&] {
+        dir_.Write("t.yaml", testing::Replace(testing::kMinimalScenario,
+                                              "    model: llama-3-8b\n    gpus: 16\n",
+                                              "    model: llama-3-8b\n    gpus: { min: 8, max: 16 }\n"
+                                              "    parallelism: { tp: 8, pp: 2 }\n"));
+        return dir_.path() + "/t.yaml";
+      }(),
+      {}, kCatalog);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("not a whole number of tp x pp = 16 model replicas"),
+            std::string::npos)
+      << r.status().ToString();
+}
+
+}  // namespace
+}  // namespace capsim::config

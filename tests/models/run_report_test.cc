@@ -15,7 +15,7 @@ TEST(RunReport, JobTablesAndSummaryCarryUnitsAndEqualColumns) {
   sim::Simulator sim;
   JobEventLog log;
   FleetScheduler sched(sim, 4, 0, true);
-  JobParams p{"train", "training", 8, 16, 16, 1e12, 1000, 1800, 60, 600};
+  JobParams p{"train", "training", 8, 16, 16, 1e12, 1000, 1800, 60, 600, {}, 0, 0, 0};
   BatchJob job(sim, p, &log);
   sched.AddJob(&job, 1);
   sched.Reallocate();

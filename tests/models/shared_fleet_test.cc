@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "models/failures.h"
 #include "tests/models/test_scenario.h"
@@ -124,6 +125,30 @@ TEST(SharedFleet, FailuresInterruptTrainingAndAreReported) {
   ASSERT_TRUE(quiet.ok());
   for (const SummaryMetric& m : quiet.value().summary) EXPECT_NE(m.key.rfind("failures.", 0), 0u) << m.key;
   EXPECT_GT(Metric(quiet.value(), "training.tokens"), Metric(v, "training.tokens"));
+}
+
+// Under the same diurnal avatar load and random numbers, training that may shrink to half its
+// GPUs (elastic data parallelism) loses less than a gang that is stopped whole.
+TEST(SharedFleet, ElasticTrainingYieldsLessThanAGang) {
+  auto run = [](int min_gpus) {
+    Scenario s = Shared();
+    s.distillations.clear();
+    s.policy.order = {"avatar", "train"};
+    s.avatars[0].arrivals.peak_rate_per_s = 0.08;  // peak ~50 sessions: the avatars need training's nodes
+    s.trainings[0].min_gpus = min_gpus;
+    Result<RunResult> r = RunScenario(s, Seed(1));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? r.value() : RunResult{};
+  };
+  const RunResult gang = run(0), elastic = run(16);
+  std::printf("gang %.3g tokens, delay %.0f s; elastic %.3g tokens, delay %.0f s\n",
+              Metric(gang, "training.tokens"), Metric(gang, "training.delay_s"),
+              Metric(elastic, "training.tokens"), Metric(elastic, "training.delay_s"));
+  EXPECT_GT(Metric(gang, "training.preemptions"), 0);
+  EXPECT_GT(Metric(elastic, "training.tokens"), Metric(gang, "training.tokens"));
+  EXPECT_LT(Metric(elastic, "training.delay_s"), Metric(gang, "training.delay_s"));
+  // The avatars see the same load either way.
+  EXPECT_EQ(Metric(elastic, "avatar.sessions_arrived"), Metric(gang, "avatar.sessions_arrived"));
 }
 
 TEST(SharedFleet, AvatarPressureDelaysLowPriorityTraining) {
