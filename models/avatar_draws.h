@@ -10,7 +10,14 @@
 
 namespace capsim::models {
 
-// Pieces both avatar fidelities share: session-table slots and the lognormal draws of a session.
+// Pieces both avatar fidelities share: RNG stream ids, session-table slots and the lognormal
+// draws of a session.
+
+// Stream ids within a workload: arrivals and each session draw from their own stream, so that a
+// session's length and turns do not depend on what else happens in the run (common random
+// numbers). Session i uses kSessionStreamBase + i.
+inline constexpr uint64_t kArrivalStream = 0;
+inline constexpr uint64_t kSessionStreamBase = 1;
 
 // An index of `items` free for a new session: the last freed one, else a new default element.
 template <class T>

@@ -14,9 +14,6 @@ using sim::Time;
 
 namespace {
 
-constexpr uint64_t kArrivalStream = 0;
-constexpr uint64_t kSessionStreamBase = 1;
-
 // ITU-R BT.1359-1 (workloads.md §3): audio early (video late) by up to 45 ms / late by up to
 // 125 ms is undetectable; 90 ms early / 185 ms late is acceptable.
 constexpr double kAvDetectableLead = 0.045, kAvDetectableLag = 0.125;

@@ -13,10 +13,6 @@ using sim::Time;
 
 namespace {
 
-// Stream ids: arrivals and each session draw from their own stream, so that a session's length
-// and turns do not depend on what else happens in the run (common random numbers).
-constexpr uint64_t kArrivalStream = 0;
-constexpr uint64_t kSessionStreamBase = 1;
 
 
 }  // namespace

@@ -33,21 +33,28 @@ TEST(FailuresTest, DalyInterval) {
   EXPECT_NEAR(ExpectedSegmentTime(1800, 60, 600, r), l + r * l * (600 + l / 2), 0.01);
 }
 
+// A training job of `gpus` GPUs (8 per node) at one token per GPU-second, 30 min checkpoints
+// written in 60 s, 600 s restarts, with a token target far past any run here.
+JobParams Job(int gpus) {
+  JobParams p;
+  p.name = "train";
+  p.kind = "training";
+  p.gpus_per_node = 8;
+  p.min_gpus = p.max_gpus = gpus;
+  p.tokens_target = 1e8 * gpus;  // 1e8 s at full rate: past the run, within the clock
+  p.tokens_per_gpu_second = 1;
+  p.checkpoint_interval_s = 1800;
+  p.checkpoint_write_s = 60;
+  p.restart_s = 600;
+  return p;
+}
+
 // One 128-GPU job alone with a 3 h MTBF; its committed progress rate over 20 batches of 150 h
 // must contain the analytic rate 1800 s of work per ExpectedSegmentTime in its 95% confidence
 // interval (Student t, 19 degrees of freedom).
 TEST(FailuresTest, ProgressMatchesRenewalTheory) {
   sim::Simulator sim;
-  JobParams p;
-  p.name = "train";
-  p.kind = "training";
-  p.gpus_per_node = 8;
-  p.min_gpus = p.max_gpus = 128;
-  p.tokens_target = 1.28e10;  // about 3 years at full rate: past the run, within the clock
-  p.tokens_per_gpu_second = 1;
-  p.checkpoint_interval_s = 1800;
-  p.checkpoint_write_s = 60;
-  p.restart_s = 600;
+  JobParams p = Job(128);
   p.repair_s = 300;
   const double mtbf_s = 3 * 3600;
   p.failure_causes = {{"gpu", 0.75 * 3600 / (128 * mtbf_s)}, {"host", 0.25 * 3600 / (128 * mtbf_s)}};
@@ -86,14 +93,7 @@ TEST(FailuresTest, ProgressMatchesRenewalTheory) {
 
 TEST(FailuresTest, NoFailuresWithoutCauses) {
   sim::Simulator sim;
-  JobParams p;
-  p.name = "train";
-  p.kind = "training";
-  p.gpus_per_node = 8;
-  p.min_gpus = p.max_gpus = 8;
-  p.tokens_target = 8e8;  // 1e8 s at full rate: past the run
-  p.tokens_per_gpu_second = 1;
-  BatchJob job(sim, p, nullptr);
+  BatchJob job(sim, Job(8), nullptr);
   job.Start({0});
   sim.RunUntil(sim::Time::FromSeconds(100 * 3600.0));
   EXPECT_EQ(job.failures(), 0);
