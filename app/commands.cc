@@ -11,7 +11,7 @@
 #include "app/capacity_command.h"
 #include "app/explain_command.h"
 #include "config/scenario_loader.h"
-#include "models/shared_fleet.h"
+#include "models/policy_comparison.h"
 #include "reports/result_reader.h"
 #include "reports/result_writer.h"
 #include "reports/summary_format.h"
@@ -72,7 +72,7 @@ int Run(const CliArgs& args, Console& c) {
             << eta << " s   " << std::flush;
     };
   }
-  Result<models::RunResult> result = models::RunScenario(sc, options);
+  Result<models::RunResult> result = models::RunScenarioWithPolicies(sc, options);
   if (c.err_is_terminal) c.err << '\n';
   if (!result.ok()) {
     PrintProblems(result.status(), c.err);

@@ -8,6 +8,7 @@
 
 #include "config/catalog_loader.h"
 #include "config/overrides.h"
+#include "config/policy_loader.h"
 #include "config/profile_io.h"
 #include "config/suggest.h"
 #include "config/workload_loader.h"
@@ -18,8 +19,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"name",    "horizon",     "seed",      "sample_interval",
                                            "catalog", "calibration", "fleet",     "workloads",
-                                           "policy",  "finance",     "failures"};
-const std::vector<std::string> kPolicyKinds = {"priority-preemption"};
+                                           "policy",  "finance",     "failures",
+                                           "compare_policies"};
 // The engine's clock is int64 nanoseconds: 292 years at most; leave room for event times.
 constexpr double kMaxHorizonS = 200 * 365.25 * 86400;
 
@@ -91,57 +92,6 @@ const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* c
   return first_pool_ok ? &s->pools.front() : nullptr;
 }
 
-void ReadPolicy(const MapReader& top, const std::vector<std::string>& names,
-                const models::PoolSpec* pool, models::Scenario* s) {
-  const MapReader r =
-      top.GetMap("policy", {"kind", "order", "preemption", "rebalance_interval", "headroom_nodes"});
-  std::string kind;
-  if (r.GetString("kind", &kind) &&
-      std::find(kPolicyKinds.begin(), kPolicyKinds.end(), kind) == kPolicyKinds.end()) {
-    r.Report("kind", UnknownNameMessage("policy kind", kind, kPolicyKinds));
-  }
-  r.GetBool("preemption", &s->policy.preemption);
-  r.GetQuantity("rebalance_interval", Dimension::kTime, &s->policy.rebalance_interval_s,
-                Need::kOptional, Bound::kPositive);
-  if (r.GetInt("headroom_nodes", &s->policy.headroom_nodes, Need::kOptional, Bound::kNonNegative) &&
-      pool != nullptr && s->policy.headroom_nodes >= pool->nodes) {
-    r.Report("headroom_nodes",
-             "must be fewer than the pool's " + std::to_string(pool->nodes) + " nodes");
-  }
-  if (!r.Has("order")) {
-    s->policy.order = names;  // default: file order
-    return;
-  }
-  const std::vector<YAML::Node> items = r.GetList("order");
-  if (r.Get("order").IsNull()) r.Report("order", "expected a list of workload names, got nothing");
-  if (!r.Get("order").IsSequence()) return;
-  std::set<std::string> seen;
-  const std::set<std::string> known(names.begin(), names.end());
-  Diagnostics* d = top.diagnostics();
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string path = IndexPath(r.PathOf("order"), i);
-    if (!items[i].IsScalar()) {
-      d->Add(items[i].Mark(), path, "expected a workload name, got " + DescribeNode(items[i]));
-      continue;
-    }
-    const std::string name = items[i].Scalar();
-    if (known.count(name) == 0) {
-      d->Add(items[i].Mark(), path, UnknownNameMessage("workload", name, names));
-    } else if (!seen.insert(name).second) {
-      d->Add(items[i].Mark(), path, "names workload '" + name + "' twice");
-    }
-    s->policy.order.push_back(name);
-  }
-  std::vector<std::string> missing;
-  for (const std::string& n : names) {
-    if (seen.count(n) == 0) missing.push_back("'" + n + "'");
-  }
-  if (!missing.empty()) {
-    r.Report("order", "does not name " + JoinNames(missing) +
-                          "; it must name every workload exactly once, highest priority first");
-  }
-}
-
 void ReadFinance(const MapReader& top, models::FinanceSpec* f) {
   const MapReader r = top.GetMap("finance", {"depreciation", "residual", "server_overhead"});
   const MapReader dep = r.GetMap("depreciation", {"servers"});
@@ -152,14 +102,22 @@ void ReadFinance(const MapReader& top, models::FinanceSpec* f) {
                 Bound::kAtLeastOne);
 }
 
-// `failures:` (optional): { rate_scale: x (>= 0, default 1), repair: time (default 0) }.
+// `failures:` (optional): { rate_scale: x (>= 0, default 1), repair: time (default 0),
+// spares: { nodes: n, swap: time } }.
 void ReadFailures(const MapReader& top, models::FailureSpec* f) {
   if (!top.Has("failures")) return;
   f->enabled = true;
-  const MapReader r = top.GetMap("failures", {"rate_scale", "repair"});
+  const MapReader r = top.GetMap("failures", {"rate_scale", "repair", "spares"});
   r.GetQuantity("rate_scale", Dimension::kDimensionless, &f->rate_scale, Need::kOptional,
                 Bound::kNonNegative);
   r.GetQuantity("repair", Dimension::kTime, &f->repair_s, Need::kOptional, Bound::kNonNegative);
+  if (!r.Has("spares")) return;
+  const MapReader sp = r.GetMap("spares", {"nodes", "swap"});
+  sp.GetInt("nodes", &f->spare_nodes, Need::kRequired, Bound::kNonNegative);
+  sp.GetQuantity("swap", Dimension::kTime, &f->swap_s, Need::kRequired, Bound::kNonNegative);
+  if (sp.valid() && f->spare_nodes > 0 && f->swap_s > f->repair_s) {
+    sp.Report("swap", "is longer than the repair time: a spare would never help");
+  }
 }
 
 // Loads the catalog named by the scenario (or the fallback), reporting its problems.
@@ -272,7 +230,7 @@ void ReadScenario(const YAML::Node& root, const std::string& path, const std::st
   context.pool = pool;
   context.scenario_path = path;
   const std::vector<std::string> names = ReadWorkloads(top, context, s);
-  ReadPolicy(top, names, pool, s);
+  ReadPolicies(top, names, pool, s);
   ReadFinance(top, &s->finance);
   ReadFailures(top, &s->failures);
   if (catalog) s->catalog = std::move(*catalog);

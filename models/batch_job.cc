@@ -18,17 +18,46 @@ void JobEventLog::Add(double t, const std::string& j, const char* e, double g, d
   tokens.push_back(tok);
 }
 
-BatchJob::BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log)
+double SparePool::Take() {
+  if (free_ <= 0) {
+    ++waits_;
+    return repair_s_;
+  }
+  --free_;
+  ++swaps_;
+  sim_.ScheduleAfter(Duration::Seconds(repair_s_), [this] { ++free_; });
+  return swap_s_;
+}
+
+const char* BatchJob::StateName(State s) {
+  switch (s) {
+    case State::kWaiting:
+      return "waiting";
+    case State::kRestarting:
+      return "restarting";
+    case State::kRunning:
+      return "running";
+    case State::kCheckpointing:
+      return "checkpointing";
+    case State::kFailed:
+      return "failed";
+    case State::kDone:
+      return "done";
+  }
+  return "?";
+}
+
+BatchJob::BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log, SparePool* spares)
     : sim_(sim),
       params_(std::move(params)),
       log_(log),
+      spares_(spares),
       failure_rng_(params_.failure_seed, params_.failure_stream),
       failure_rate_per_gpu_s_(TotalFailureRatePerGpuHour(params_.failure_causes) / 3600.0),
       failures_by_cause_(params_.failure_causes.size(), 0),
       running_(sim.Now(), 0),
       finish_time_s_(std::numeric_limits<double>::quiet_NaN()),
-      held_gpus_(sim.Now(), 0),
-      busy_gpus_(sim.Now(), 0) {
+      state_gpus_(kStates, sim::TimeWeighted(sim.Now(), 0)) {
   assert(params_.gpus_per_node > 0 && params_.min_gpus > 0);
   assert(params_.min_gpus <= params_.max_gpus);
   assert(params_.tokens_per_gpu_second > 0 && params_.tokens_target > 0);
@@ -43,10 +72,27 @@ void BatchJob::SetState(State s) {
   state_ = s;
   const double held = static_cast<double>((nodes_.size() + pending_grow_.size()) *
                                           static_cast<size_t>(params_.gpus_per_node));
-  held_gpus_.Set(sim_.Now(), state_ == State::kWaiting || state_ == State::kDone ? 0 : held);
-  busy_gpus_.Set(sim_.Now(), busy_gpus());
+  for (int i = 0; i < kStates; ++i) {
+    const bool holds = static_cast<State>(i) == state_ && state_ != State::kWaiting &&
+                       state_ != State::kDone;
+    state_gpus_[static_cast<size_t>(i)].Set(sim_.Now(), holds ? held : 0);
+  }
   running_.Set(sim_.Now(), state_ == State::kRunning ? 1 : 0);
-  if (state_ == State::kWaiting || state_ == State::kDone) sim_.Cancel(failure_event_);
+  if (state_ == State::kWaiting || state_ == State::kDone || state_ == State::kFailed) {
+    sim_.Cancel(failure_event_);
+  }
+}
+
+double BatchJob::HeldGpuSeconds() const {
+  double sum = 0;
+  for (const sim::TimeWeighted& w : state_gpus_) sum += w.Integral(sim_.Now());
+  return sum;
+}
+
+double BatchJob::PerGpuRate() const {
+  const std::vector<double>& by = params_.tokens_per_gpu_second_by_nodes;
+  const size_t n = nodes_.size();
+  return n < by.size() && by[n] > 0 ? by[n] : params_.tokens_per_gpu_second;
 }
 
 double BatchJob::SecondsSinceFirstStart() const {
@@ -55,7 +101,10 @@ double BatchJob::SecondsSinceFirstStart() const {
 
 void BatchJob::ScheduleFailure() {
   sim_.Cancel(failure_event_);
-  if (failure_rate_per_gpu_s_ <= 0 || state_ == State::kWaiting || state_ == State::kDone) return;
+  if (failure_rate_per_gpu_s_ <= 0 || state_ == State::kWaiting || state_ == State::kDone ||
+      state_ == State::kFailed) {
+    return;
+  }
   const double rate = failure_rate_per_gpu_s_ * gpus();
   if (rate <= 0) return;
   failure_event_ = sim_.ScheduleAfter(Duration::Seconds(failure_rng_.Exponential(1.0 / rate)),
@@ -78,7 +127,18 @@ void BatchJob::OnFailure() {
     nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
     pending_grow_.clear();
   }
-  BeginRestart("restart after failure", params_.repair_s);
+  // Down while the failed node is swapped or repaired; a planned stop releases the nodes now.
+  const double down_s = spares_ != nullptr ? spares_->Take() : params_.repair_s;
+  if (stop_pending_) {
+    Release();
+    return;
+  }
+  restart_started_ = sim_.Now();
+  SetState(State::kFailed);
+  phase_event_ = sim_.ScheduleAfter(Duration::Seconds(down_s), [this] {
+    lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
+    BeginRestart("restart after failure");
+  });
 }
 
 double BatchJob::TokensDone() const {
@@ -144,6 +204,10 @@ void BatchJob::OnCheckpointStart() {
 void BatchJob::OnCheckpointDone() {
   committed_ = progress_;
   Log("checkpoint");
+  if (stop_pending_) {
+    Release();
+    return;
+  }
   if (!pending_grow_.empty()) {
     nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
     pending_grow_.clear();
@@ -168,11 +232,11 @@ void BatchJob::OnFinished() {
 
 void BatchJob::Interrupt(const char* why) {
   Accrue();
-  if (state_ == State::kRestarting) {
+  if (state_ == State::kRestarting || state_ == State::kFailed) {
     lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
   }
   double lost_tokens = progress_ - committed_;
-  lost_gpu_seconds_ += lost_tokens / params_.tokens_per_gpu_second;
+  lost_gpu_seconds_ += lost_tokens / PerGpuRate();
   progress_ = committed_;
   sim_.Cancel(phase_event_);
   sim_.Cancel(finish_event_);
@@ -180,8 +244,41 @@ void BatchJob::Interrupt(const char* why) {
   Log(why);
 }
 
+void BatchJob::Stop() {
+  assert(state_ != State::kWaiting && state_ != State::kDone);
+  if (stop_pending_) return;
+  stop_pending_ = true;
+  ++stops_;
+  if (state_ == State::kCheckpointing) return;  // released when the write completes
+  if (state_ == State::kRunning) {
+    sim_.Cancel(phase_event_);
+    sim_.Cancel(finish_event_);
+    OnCheckpointStart();
+    return;
+  }
+  // Restarting or down after a failure: nothing uncommitted to save.
+  Release();
+}
+
+void BatchJob::Release() {
+  if (state_ == State::kRestarting || state_ == State::kFailed) {
+    lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();
+  }
+  sim_.Cancel(phase_event_);
+  sim_.Cancel(finish_event_);
+  nodes_.insert(nodes_.end(), pending_grow_.begin(), pending_grow_.end());
+  pending_grow_.clear();
+  stop_pending_ = false;
+  std::vector<int> freed = std::move(nodes_);
+  nodes_.clear();
+  SetState(State::kWaiting);
+  Log("stopped");
+  if (on_released_) on_released_(*this, std::move(freed));
+}
+
 std::vector<int> BatchJob::Preempt() {
   assert(state_ != State::kWaiting && state_ != State::kDone);
+  stop_pending_ = false;
   Interrupt("preempted");
   std::vector<int> freed = std::move(nodes_);
   nodes_.clear();
@@ -205,6 +302,12 @@ std::vector<int> BatchJob::Shrink(int count) {
 
 void BatchJob::Grow(std::vector<int> extra) {
   assert(state_ != State::kWaiting && state_ != State::kDone);
+  if (state_ == State::kFailed) {
+    // Down: the restart that follows the repair uses the larger allocation.
+    nodes_.insert(nodes_.end(), extra.begin(), extra.end());
+    SetState(State::kFailed);
+    return;
+  }
   if (state_ == State::kRestarting) {
     // Not computing yet: restart on the larger allocation (the restart clock starts over).
     lost_gpu_seconds_ += (sim_.Now() - restart_started_).seconds() * gpus();

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,15 +22,18 @@ struct JobParams {
   int min_gpus = 0;                  // smallest allocation it runs on (== max for a gang)
   int max_gpus = 0;                  // largest allocation it asks for
   double tokens_target = 0;
-  double tokens_per_gpu_second = 0;  // throughput per GPU while running
+  double tokens_per_gpu_second = 0;  // throughput per GPU while running (at max_gpus)
+  // Throughput per GPU by allocation size, indexed by node count (an elastic job's step re-priced
+  // at each data-parallel degree); empty = tokens_per_gpu_second at every size.
+  std::vector<double> tokens_per_gpu_second_by_nodes;
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 60;
   double restart_s = 600;            // reschedule + load + warm-up before progress resumes
   // Failures (models/failures.h): interruptions per GPU-second held, by cause (empty: none);
-  // after one the job waits repair_s (a spare swapped in) before its restart; drawn from the
-  // stream (failure_seed, failure_stream).
+  // after one the job is down (a spare swapped in, or the node repaired: SparePool) before its
+  // restart; drawn from the stream (failure_seed, failure_stream).
   std::vector<FailureCause> failure_causes;
-  double repair_s = 0;
+  double repair_s = 0;               // down time after a failure when no SparePool is given
   uint64_t failure_seed = 0;
   uint64_t failure_stream = 0;
 };
@@ -44,6 +48,33 @@ struct JobEventLog {
   void Add(double t, const std::string& j, const char* e, double g, double tok);
 };
 
+// Hot spare nodes shared by the jobs of a pool. A failed node is swapped for a free spare in
+// swap_s (the spare stays in the job; the failed node, repaired after repair_s, becomes the
+// spare); with no spare free the job waits repair_s for its own node.
+//
+//   SparePool spares(sim, /*spares=*/4, /*swap_s=*/300, /*repair_s=*/86400);
+//   double down_s = spares.Take();  // 300 while a spare is free, else 86400
+class SparePool {
+ public:
+  SparePool(sim::Simulator& sim, int spares, double swap_s, double repair_s)
+      : sim_(sim), free_(spares), swap_s_(swap_s), repair_s_(repair_s) {}
+  // Down time of a job whose node just failed: swap_s taking a spare (returned after repair_s),
+  // or repair_s when none is free.
+  double Take();
+  int free() const { return free_; }
+  // Failures served by a spare, and failures that waited for a repair.
+  int swaps() const { return swaps_; }
+  int waits() const { return waits_; }
+
+ private:
+  sim::Simulator& sim_;
+  int free_;
+  double swap_s_;
+  double repair_s_;
+  int swaps_ = 0;
+  int waits_ = 0;
+};
+
 // A batch job (training or distillation) on whole nodes. It progresses at a constant rate per GPU
 // while running, pauses to write checkpoints every interval of running time, pays a restart cost
 // whenever it (re)starts, and loses the work since its last checkpoint when preempted or shrunk.
@@ -54,14 +85,23 @@ struct JobEventLog {
 //   ... std::vector<int> freed = job.Preempt();
 class BatchJob {
  public:
-  enum class State { kWaiting, kRestarting, kRunning, kCheckpointing, kDone };
+  // kFailed: holding its nodes while one is swapped or repaired after a failure.
+  enum class State { kWaiting, kRestarting, kRunning, kCheckpointing, kFailed, kDone };
+  static constexpr int kStates = 6;
+  // The state's name ("waiting", "restarting", "running", "checkpointing", "failed", "done").
+  static const char* StateName(State s);
 
-  BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log);
+  // `spares` (may be null: every failure waits params.repair_s) must outlive the job.
+  BatchJob(sim::Simulator& sim, JobParams params, JobEventLog* log, SparePool* spares = nullptr);
   BatchJob(const BatchJob&) = delete;
   BatchJob& operator=(const BatchJob&) = delete;
 
   // Sets the function called once when the job reaches its token target.
   void SetOnFinished(std::function<void(BatchJob&)> f) { on_finished_ = std::move(f); }
+  // Sets the function that takes back the nodes of a Stop() (called when they are free).
+  void SetOnReleased(std::function<void(BatchJob&, std::vector<int>)> f) {
+    on_released_ = std::move(f);
+  }
 
   // Starts (or resumes) a waiting job on `nodes`; progress resumes after the restart cost.
   void Start(std::vector<int> nodes);
@@ -72,6 +112,11 @@ class BatchJob {
   std::vector<int> Shrink(int count);
   // Adds `extra` nodes: the job checkpoints, then restarts on the larger allocation.
   void Grow(std::vector<int> extra);
+  // A planned stop losing nothing: a running job writes a checkpoint first, then hands all its
+  // nodes to the on-released function and waits; a job not computing hands them back at once.
+  void Stop();
+  // True between Stop() and the release of its nodes.
+  bool stopping() const { return stop_pending_; }
 
   const JobParams& params() const { return params_; }
   State state() const { return state_; }
@@ -84,6 +129,8 @@ class BatchJob {
   double TokensDone() const;
   double tokens_committed() const { return committed_; }
   int preemptions() const { return preemptions_; }
+  // Planned stops (Stop()).
+  int stops() const { return stops_; }
   // Interruptions by failure, in all and by cause (indexed as params().failure_causes).
   int failures() const { return failures_; }
   const std::vector<int>& failures_by_cause() const { return failures_by_cause_; }
@@ -94,15 +141,21 @@ class BatchJob {
   // Simulated time of completion in seconds; NaN while unfinished.
   double finish_time_s() const { return finish_time_s_; }
   // GPU-seconds held so far (any state but waiting).
-  double HeldGpuSeconds() const { return held_gpus_.Integral(sim_.Now()); }
+  double HeldGpuSeconds() const;
+  // GPU-seconds held so far in state `s`.
+  double GpuSecondsIn(State s) const {
+    return state_gpus_[static_cast<size_t>(s)].Integral(sim_.Now());
+  }
   // GPU-seconds spent computing (running state).
-  double BusyGpuSeconds() const { return busy_gpus_.Integral(sim_.Now()); }
+  double BusyGpuSeconds() const { return GpuSecondsIn(State::kRunning); }
   // GPU-seconds wasted: restarts plus work lost to preemption.
   double LostGpuSeconds() const { return lost_gpu_seconds_; }
   int busy_gpus() const { return state_ == State::kRunning ? gpus() : 0; }
 
  private:
-  double Rate() const { return params_.tokens_per_gpu_second * gpus(); }
+  // Tokens per GPU-second at the current allocation.
+  double PerGpuRate() const;
+  double Rate() const { return PerGpuRate() * gpus(); }
   void SetState(State s);
   // Folds the progress of the running segment up to now into progress_.
   void Accrue();
@@ -112,6 +165,7 @@ class BatchJob {
   // (Re)draws the next failure for the GPUs held now (memoryless); none when waiting or done.
   void ScheduleFailure();
   void OnFailure();
+  void Release();
   void OnRestarted();
   void OnCheckpointStart();
   void OnCheckpointDone();
@@ -123,6 +177,10 @@ class BatchJob {
   JobParams params_;
   JobEventLog* log_;
   std::function<void(BatchJob&)> on_finished_;
+  std::function<void(BatchJob&, std::vector<int>)> on_released_;
+  SparePool* spares_;
+  bool stop_pending_ = false;
+  int stops_ = 0;
   State state_ = State::kWaiting;
   std::vector<int> nodes_;
   std::vector<int> pending_grow_;
@@ -145,8 +203,7 @@ class BatchJob {
   int restarts_ = 0;
   double finish_time_s_;
   double lost_gpu_seconds_ = 0;
-  sim::TimeWeighted held_gpus_;
-  sim::TimeWeighted busy_gpus_;
+  std::vector<sim::TimeWeighted> state_gpus_;  // GPUs held, by state (one is non-zero at a time)
 };
 
 }  // namespace capsim::models

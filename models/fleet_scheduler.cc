@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <functional>
 
 namespace capsim::models {
@@ -14,7 +15,8 @@ FleetScheduler::FleetScheduler(sim::Simulator& sim, int nodes, int avatar_rank, 
       preemption_(preemption),
       grow_reserve_(grow_reserve),
       avatar_node_count_(sim.Now(), 0),
-      idle_count_(sim.Now(), nodes) {
+      idle_count_(sim.Now(), nodes),
+      stranded_count_(sim.Now(), 0) {
   assert(nodes > 0);
   for (int i = nodes - 1; i >= 0; --i) idle_.push_back(i);
 }
@@ -24,11 +26,84 @@ void FleetScheduler::AddJob(BatchJob* job, int rank) {
   std::stable_sort(jobs_.begin(), jobs_.end(),
                    [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
   job->SetOnFinished([this](BatchJob& j) { OnJobFinished(j); });
+  job->SetOnReleased([this](BatchJob& j, std::vector<int> nodes) { OnReleased(j, std::move(nodes)); });
+}
+
+bool FleetScheduler::SetAvatarPartition(int nodes) {
+  if (nodes < 0 || nodes > idle_nodes()) return false;
+  partition_idle_ = TakeIdleNodes(nodes);
+  std::sort(partition_idle_.begin(), partition_idle_.end(), std::greater<int>());
+  partitioned_ = true;
+  Touch();
+  return true;
+}
+
+namespace {
+constexpr double kDay = 86400;
+double SecondOfDay(double t) { return std::fmod(t, kDay); }
+}  // namespace
+
+bool FleetScheduler::InWindow(const Entry& e) const {
+  if (e.window_start_s == e.window_end_s) return true;
+  const double s = SecondOfDay(sim_.Now().seconds());
+  if (e.window_start_s < e.window_end_s) return s >= e.window_start_s && s < e.window_end_s;
+  return s >= e.window_start_s || s < e.window_end_s;
+}
+
+void FleetScheduler::SetWindow(BatchJob* job, double start_s, double end_s) {
+  assert(start_s >= 0 && start_s < kDay && end_s >= 0 && end_s < kDay);
+  for (size_t i = 0; i < jobs_.size(); ++i) {
+    if (jobs_[i].job != job) continue;
+    jobs_[i].window_start_s = start_s;
+    jobs_[i].window_end_s = end_s;
+    if (start_s != end_s) ScheduleWindow(i);
+    return;
+  }
+  assert(false && "SetWindow: job not added");
+}
+
+void FleetScheduler::ScheduleWindow(size_t index) {
+  const Entry& e = jobs_[index];
+  BatchJob* job = e.job;
+  const double now = sim_.Now().seconds();
+  const double day = now - SecondOfDay(now);
+  // The stop begins a checkpoint write before the close, so the nodes are free at the close.
+  const double close = e.window_end_s - std::min(job->params().checkpoint_write_s,
+                                                 std::fmod(e.window_end_s - e.window_start_s + kDay, kDay));
+  auto next = [&](double at) {
+    double t = day + std::fmod(at + kDay, kDay);
+    return t > now ? t : t + kDay;
+  };
+  const double open_at = next(e.window_start_s), close_at = next(close);
+  if (open_at <= close_at) {
+    sim_.Schedule(sim::Time::FromSeconds(open_at), [this, index] {
+      ScheduleWindow(index);
+      Reallocate();
+    });
+  } else {
+    sim_.Schedule(sim::Time::FromSeconds(close_at), [this, index, job] {
+      if (!job->done() && job->state() != BatchJob::State::kWaiting) job->Stop();
+      ScheduleWindow(index);
+    });
+  }
+}
+
+void FleetScheduler::OnReleased(BatchJob& job, std::vector<int> nodes) {
+  (void)job;
+  GiveIdle(nodes);
+  Reallocate();
 }
 
 void FleetScheduler::Touch() {
   avatar_node_count_.Set(sim_.Now(), avatar_nodes_);
-  idle_count_.Set(sim_.Now(), static_cast<double>(idle_.size()));
+  const double idle = static_cast<double>(idle_.size() + partition_idle_.size());
+  idle_count_.Set(sim_.Now(), idle);
+  bool blocked = false;
+  for (const Entry& e : jobs_) {
+    blocked = blocked || (e.job->state() == BatchJob::State::kWaiting && !e.job->done() &&
+                          InWindow(e) && e.job->min_nodes() > idle_nodes());
+  }
+  stranded_count_.Set(sim_.Now(), blocked ? static_cast<double>(idle_.size()) : 0);
 }
 
 int FleetScheduler::TakeIdle() {
@@ -74,7 +149,7 @@ void FleetScheduler::PreemptBelow(int rank, int want) {
 void FleetScheduler::Reallocate() {
   for (const Entry& e : jobs_) {
     BatchJob& job = *e.job;
-    if (job.done()) continue;
+    if (job.done() || job.stopping() || !InWindow(e)) continue;
     if (job.state() == BatchJob::State::kWaiting) {
       if (idle_nodes() < job.min_nodes() && preemption_) PreemptBelow(e.rank, job.min_nodes());
       if (idle_nodes() < job.min_nodes()) continue;
@@ -92,6 +167,14 @@ void FleetScheduler::Reallocate() {
 }
 
 int FleetScheduler::GrantAvatarNode() {
+  if (partitioned_) {
+    if (partition_idle_.empty()) return -1;
+    const int node = partition_idle_.back();
+    partition_idle_.pop_back();
+    ++avatar_nodes_;
+    Touch();
+    return node;
+  }
   if (idle_.empty() && preemption_) PreemptBelow(avatar_rank_, 1);
   if (idle_.empty()) return -1;
   int node = TakeIdle();
@@ -104,6 +187,12 @@ int FleetScheduler::GrantAvatarNode() {
 void FleetScheduler::ReturnAvatarNode(int node) {
   assert(avatar_nodes_ > 0);
   --avatar_nodes_;
+  if (partitioned_) {
+    partition_idle_.push_back(node);
+    std::sort(partition_idle_.begin(), partition_idle_.end(), std::greater<int>());
+    Touch();
+    return;
+  }
   GiveIdle({node});
   Reallocate();
 }

@@ -9,14 +9,19 @@
 
 namespace capsim::models {
 
-// The priority-preemption policy over one pool of identical nodes. Each workload has a rank
-// (0 = highest priority). The avatar service asks for nodes one at a time and may take them from
+// The scheduler of one pool of identical nodes. Each workload has a rank (0 = highest priority).
+// The avatar service asks for nodes one at a time and, with preemption, may take them from
 // lower-ranked jobs (lowest rank first: a gang job is stopped whole, an elastic job shrinks while
 // it stays above its minimum). Idle nodes go to jobs in rank order; a job that cannot start on
-// idle nodes may preempt lower-ranked jobs to start.
+// idle nodes may preempt lower-ranked jobs to start. Two policy options change that:
+//  - a static partition (SetAvatarPartition): the avatar service has its own nodes, which batch
+//    jobs never use, and may not take more;
+//  - time windows (SetWindow): a job runs only within its daily window and is stopped (after a
+//    checkpoint, losing nothing) as the window closes.
 //
 //   FleetScheduler sched(sim, /*nodes=*/64, /*avatar_rank=*/0, /*preemption=*/true, /*reserve=*/1);
 //   sched.AddJob(&training, /*rank=*/2);
+//   sched.SetWindow(&distillation, /*start_s=*/0, /*end_s=*/8 * 3600);
 //   sched.Reallocate();
 //   int node = sched.GrantAvatarNode();
 class FleetScheduler {
@@ -27,6 +32,12 @@ class FleetScheduler {
 
   // Registers a job with its priority rank; the job must outlive the scheduler.
   void AddJob(BatchJob* job, int rank);
+  // Sets `nodes` idle nodes apart for the avatar service alone (a static partition); false,
+  // taking nothing, when fewer are idle. Call before Reallocate().
+  bool SetAvatarPartition(int nodes);
+  // Lets `job` (already added) run only from start_s to end_s seconds after each midnight of the
+  // run (end_s < start_s: the window spans midnight); it is stopped write-time before the close.
+  void SetWindow(BatchJob* job, double start_s, double end_s);
   // Hands idle nodes to waiting and elastic jobs in priority order (and preempts lower-ranked
   // jobs for a higher-ranked job that cannot otherwise start, when preemption is on).
   void Reallocate();
@@ -41,21 +52,32 @@ class FleetScheduler {
   void OnJobFinished(BatchJob& job);
 
   int nodes() const { return nodes_; }
+  // Idle nodes batch jobs may use (the avatar partition's idle nodes are not counted).
   int idle_nodes() const { return static_cast<int>(idle_.size()); }
+  int partition_idle_nodes() const { return static_cast<int>(partition_idle_.size()); }
   int avatar_nodes() const { return avatar_nodes_; }
   int reserved_nodes() const { return reserved_nodes_; }
   // Jobs neither running nor done.
   int waiting_jobs() const;
   // Node-seconds the avatar service has held so far.
   double AvatarNodeSeconds() const { return avatar_node_count_.Integral(sim_.Now()); }
-  // Node-seconds idle so far.
+  // Node-seconds idle so far (the avatar partition's idle nodes included).
   double IdleNodeSeconds() const { return idle_count_.Integral(sim_.Now()); }
+  // Node-seconds idle while a job in its window waited for more nodes than were idle: capacity
+  // free but unusable for the waiting gang (fragmentation).
+  double StrandedNodeSeconds() const { return stranded_count_.Integral(sim_.Now()); }
 
  private:
   struct Entry {
     BatchJob* job;
     int rank;
+    double window_start_s = 0;  // daily window; start == end: always
+    double window_end_s = 0;
   };
+  bool InWindow(const Entry& e) const;
+  // Schedules the next opening and closing of e's window after now.
+  void ScheduleWindow(size_t index);
+  void OnReleased(BatchJob& job, std::vector<int> nodes);
   // Frees up to `want` nodes from jobs ranked strictly below `rank` (lowest first).
   void PreemptBelow(int rank, int want);
   int TakeIdle();
@@ -71,9 +93,12 @@ class FleetScheduler {
   int avatar_nodes_ = 0;
   int reserved_nodes_ = 0;
   std::vector<int> idle_;      // idle node ids, kept sorted descending (lowest id handed first)
+  std::vector<int> partition_idle_;  // the avatar partition's idle nodes (static partition)
+  bool partitioned_ = false;
   std::vector<Entry> jobs_;    // in rank order
   sim::TimeWeighted avatar_node_count_;
   sim::TimeWeighted idle_count_;
+  sim::TimeWeighted stranded_count_;
 };
 
 }  // namespace capsim::models

@@ -1,6 +1,8 @@
 #include "models/run_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <limits>
 
 #include "models/failures.h"
@@ -89,6 +91,11 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
       elapsed[i < trainings ? 0 : 1] += j.SecondsSinceFirstStart();
     }
     s.Add("failures.interruptions", failures, "1", "batch-job interruptions by failure");
+    if (in.spares != nullptr) {
+      s.Add("failures.spare_swaps", in.spares->swaps(), "1", "failures served by a hot spare");
+      s.Add("failures.repair_waits", in.spares->waits(), "1",
+            "failures that waited for a repair (no spare free)");
+    }
     for (size_t c = 0; c < by_cause.size(); ++c) {
       s.Add(SummaryMetric{"failures." + std::string(Llama3FailureCauses()[c].name), by_cause[c], "1",
                           "interruptions caused by " + std::string(Llama3FailureCauses()[c].name)});
@@ -113,6 +120,28 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
   }
 }
 
+// GPU-hours of training and of distillation by job state (running, checkpointing, restarting,
+// failed), as summary metrics.
+void AddBatchStateHours(const RunReportInputs& in, SummaryBuilder& s) {
+  using State = BatchJob::State;
+  const State states[] = {State::kRunning, State::kCheckpointing, State::kRestarting,
+                          State::kFailed};
+  const size_t trainings = in.training_delay_s.size();
+  for (int kind = 0; kind < 2; ++kind) {
+    const bool training = kind == 0;
+    if (training ? trainings == 0 : in.jobs.size() <= trainings) continue;
+    for (State st : states) {
+      double h = 0;
+      for (size_t i = training ? 0 : trainings; i < (training ? trainings : in.jobs.size()); ++i) {
+        h += in.jobs[i]->GpuSecondsIn(st) / kHour;
+      }
+      const std::string who = training ? "training" : "distillation";
+      s.Add(SummaryMetric{"gpu_hours." + who + "_" + BatchJob::StateName(st), h, "GPU h",
+                          "GPU-hours of " + who + " " + BatchJob::StateName(st)});
+    }
+  }
+}
+
 Table BuildJobsTable(const RunReportInputs& in) {
   Table t;
   TextColumn name{"name", "job name", {}}, kind{"kind", "job kind", {}};
@@ -127,6 +156,16 @@ Table BuildJobsTable(const RunReportInputs& in) {
   Column lost{"lost_gpu_hours", "GPU h", "GPU-hours lost to restarts and rework", {}};
   Column finish{"finish_time", "s", "completion time (NaN: unfinished)", {}};
   Column delay{"delay", "s", "delay vs running alone (training)", {}};
+  Column stops{"stops", "1", "planned stops (time-of-day windows)", {}};
+  Column failures{"failures", "1", "interruptions by failure", {}};
+  using State = BatchJob::State;
+  const State states[] = {State::kRunning, State::kCheckpointing, State::kRestarting,
+                          State::kFailed};
+  std::vector<Column> by_state;
+  for (State st : states) {
+    by_state.push_back({std::string("gpu_hours_") + BatchJob::StateName(st), "GPU h",
+                        std::string("GPU-hours ") + BatchJob::StateName(st), {}});
+  }
   for (size_t i = 0; i < in.jobs.size(); ++i) {
     const BatchJob& j = *in.jobs[i];
     name.values.push_back(j.params().name);
@@ -142,9 +181,16 @@ Table BuildJobsTable(const RunReportInputs& in) {
     lost.values.push_back(j.LostGpuSeconds() / kHour);
     finish.values.push_back(j.finish_time_s());
     delay.values.push_back(i < in.training_delay_s.size() ? in.training_delay_s[i] : kNaN);
+    stops.values.push_back(j.stops());
+    failures.values.push_back(j.failures());
+    for (size_t k = 0; k < by_state.size(); ++k) {
+      by_state[k].values.push_back(j.GpuSecondsIn(states[k]) / kHour);
+    }
   }
   t.text = {name, kind};
-  t.numeric = {gpus, target, done, committed, rate, pre, restarts, held, lost, finish, delay};
+  t.numeric = {gpus, target, done, committed, rate, pre, restarts, held, lost, finish, delay,
+               stops, failures};
+  for (Column& c : by_state) t.numeric.push_back(std::move(c));
   return t;
 }
 
@@ -187,8 +233,11 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   }
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
   s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");
+  AddBatchStateHours(in, s);
   s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h",
         "GPU-hours idle");
+  s.Add("gpu_hours.stranded", in.scheduler->StrandedNodeSeconds() * gpn / kHour, "GPU h",
+        "GPU-hours idle while a job waited for more (free but unusable: fragmentation)");
   s.Add("gpu_hours.total", gpu_hours, "GPU h", "GPU-hours of the pool");
 
   GpuUsage usage{gpus * sc.horizon_s, in.busy_gpu_seconds};
@@ -198,6 +247,18 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   s.Add("cost.depreciation_usd", cost.depreciation_usd, "USD", "server depreciation share");
   s.Add("cost.energy_usd", cost.energy_usd, "USD", "energy cost");
   s.Add("cost.total_usd", cost.total_usd, "USD", "cost of the period");
+  // The training delay valued at what its GPUs cost per hour (depreciation and energy of this
+  // pool): the money the fleet spends while training stands behind its idle-fleet schedule.
+  double delay_gpu_s = 0;
+  for (size_t i = 0; i < in.training_delay_s.size(); ++i) {
+    if (!std::isnan(in.training_delay_s[i])) {
+      delay_gpu_s += std::max(0.0, in.training_delay_s[i]) * in.jobs[i]->params().max_gpus;
+    }
+  }
+  if (!in.training_delay_s.empty() && gpu_hours > 0) {
+    s.Add("training.delay_cost_usd", delay_gpu_s / kHour * cost.total_usd / gpu_hours, "USD",
+          "value of the training delay: its GPUs x delay at the pool's cost per GPU-hour");
+  }
   if (in.avatar != nullptr) {
     // Avatars carry the share of the period's cost matching their share of GPU-hours.
     const double minutes = in.avatar->session_seconds() / 60.0;

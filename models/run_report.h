@@ -22,6 +22,7 @@ struct RunReportInputs {
   const AvatarWorkload* avatar = nullptr;       // null when the scenario has none
   const ServingWorkload* serving = nullptr;    // null when the scenario has none
   const FleetScheduler* scheduler = nullptr;
+  const SparePool* spares = nullptr;           // null without hot spares
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations
   std::vector<double> training_delay_s;        // per training job; NaN when not measured
   uint64_t events_handled = 0;

@@ -171,6 +171,23 @@ struct DistillationSpec {
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 30;
   double restart_s = 300;
+  // How the teacher's logits reach the student (models/distillation_pricing.h).
+  //  kOnline: the teacher's forward pass runs inside every student step on the same GPUs; the
+  //    logits stay on the GPU (nothing stored), the teacher's weights sit beside the student's.
+  //  kOffline: a teacher pass first generates and stores the top-k logits of every token (a
+  //    batchable, preemptible inference job, workloads.md §7), then the student trains reading
+  //    them back from storage (a training job).
+  enum class Mode { kOnline, kOffline };
+  Mode mode = Mode::kOnline;
+  // Logit entries stored per token; 0 = the full vocabulary. Default 128: the "top-128 logits"
+  // of workloads.md §7 (ESTIMATE).
+  int logit_top_k = 128;
+  // Bytes of one stored entry: a BF16 value (2) + a 4-byte token index = 6, so top-128 x 6 =
+  // 768 B/token as in workloads.md §7 (ESTIMATE). A full-vocabulary dump needs no index (2).
+  double logit_bytes_per_entry = 6;
+  // Offline only: bytes/s per GPU at which the teacher writes and the student reads logits
+  // (storage share of one GPU); 0 = unlimited (storage never limits the step).
+  double logit_storage_bandwidth = 0;
 };
 
 // LLM serving: replicas of a model behind a router, fed by an arrival process or a trace.
@@ -204,20 +221,43 @@ struct ServingSpec {
   }
 };
 
+// How the pool is shared (config/policy_loader.h reads it; models/fleet_scheduler.h applies it).
+// kind names the policy; the options combine:
+//  - priority-preemption: workloads ranked by `order`; higher ranks take nodes from lower ones
+//    (preemption) as they need them;
+//  - static-partition: the avatar service owns avatar_partition_nodes nodes, batch jobs the rest;
+//  - time-of-day: workloads named in `windows` run only inside their daily window (e.g.
+//    distillation in the diurnal trough), stopped after a checkpoint as the window closes.
+// `elastic` lets jobs with GPU bounds shrink and grow; `headroom_nodes` keeps spare avatar nodes.
 struct PolicySpec {
+  enum class Kind { kPriorityPreemption, kStaticPartition, kTimeOfDay };
+  struct Window {
+    std::string workload;
+    double start_s = 0;             // seconds after midnight
+    double end_s = 0;               // end < start: the window spans midnight
+  };
+  std::string name = "policy";      // label in policy comparisons
+  Kind kind = Kind::kPriorityPreemption;
   // Workload names, highest priority first. Preemption takes from the lowest priority first.
   std::vector<std::string> order;
   bool preemption = true;
+  bool elastic = true;               // false: elastic jobs run as gangs of their maximum
   double rebalance_interval_s = 60;  // how often the avatar pool is checked for shrinking
   int headroom_nodes = 1;            // spare nodes the avatar pool keeps beyond its reservation
+  int avatar_partition_nodes = 0;    // static-partition: the avatar service's own nodes
+  std::vector<Window> windows;       // time-of-day windows by workload
 };
 
 // Component failures of batch jobs (top-level `failures:`; absent = none): the interruption rates
 // by cause of models/failures.h Llama3FailureCauses() times rate_scale, per GPU-hour a job holds.
+// With spare_nodes > 0 a failed node is swapped for a hot spare in swap_s while one is free (the
+// failed node joins the spares after repair_s); otherwise the job waits repair_s.
 struct FailureSpec {
   bool enabled = false;
   double rate_scale = 1.0;
-  double repair_s = 0;   // down time before the restart (a spare swapped in)
+  double repair_s = 0;   // down time before the restart when no spare is free
+  int spare_nodes = 0;   // hot spares beside the pool (not counted in its nodes)
+  double swap_s = 0;     // down time when a spare is swapped in
 };
 
 struct FinanceSpec {
@@ -240,6 +280,9 @@ struct Scenario {
   std::vector<DistillationSpec> distillations;
   std::vector<ServingSpec> servings;  // at most one LLM serving workload in this version
   PolicySpec policy;
+  // Further policies to run the same scenario under, with the same seed, for comparison (the
+  // `compare_policies:` map; each entry starts from `policy` and overrides its keys).
+  std::vector<PolicySpec> compare_policies;
   FailureSpec failures;
   FinanceSpec finance;
   Catalog catalog;                  // the catalog the scenario was resolved against

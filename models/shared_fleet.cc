@@ -67,6 +67,41 @@ RequestSource MakeSource(const ServingSpec& sv, double horizon_s, uint64_t seed)
   return RequestSource::Replay(sv.trace, replay);
 }
 
+// Tokens per GPU-second of an elastic training job at each whole-node size from its minimum to
+// its maximum (index = nodes; 0 below the minimum): the step re-priced at the data-parallel
+// degree the size holds (tp x pp fixed, the same global batch); GPUs beyond whole model replicas
+// idle, so their share dilutes the rate per GPU.
+Result<std::vector<double>> ElasticRates(const ModelSpec& m, const TrainingSpec& t, int gpn,
+                                         const PerfModel& perf) {
+  const int group = std::max(1, t.layout.tp) * std::max(1, t.layout.pp);
+  if (t.min_gpus < group) {
+    return Status::Error("training '" + t.name + "': gpus.min (" + std::to_string(t.min_gpus) +
+                         ") is smaller than one model replica (tp x pp = " +
+                         std::to_string(group) + " GPUs)");
+  }
+  std::vector<double> rates(static_cast<size_t>(t.gpus / gpn) + 1, 0);
+  int priced_dp = 0;
+  double per_gpu = 0;
+  for (int nodes = t.min_gpus / gpn; nodes <= t.gpus / gpn; ++nodes) {
+    const int gpus = nodes * gpn;
+    const int dp = gpus / group;
+    if (dp != priced_dp) {
+      TrainingSpec at = t;
+      at.gpus = dp * group;
+      at.layout.dp = dp;
+      const double per_micro = static_cast<double>(dp) * at.layout.micro_batch_seqs *
+                               static_cast<double>(at.layout.seq_len);
+      at.layout.global_batch_tokens = std::max(at.layout.global_batch_tokens, per_micro);
+      Result<PricedStep> step = PriceTrainingStep(m, at, perf);
+      if (!step.ok()) return step.status();
+      per_gpu = step.value().tokens_per_gpu_second;
+      priced_dp = dp;
+    }
+    rates[static_cast<size_t>(nodes)] = per_gpu * (dp * group) / gpus;
+  }
+  return rates;
+}
+
 Result<Resolved> Resolve(const Scenario& sc) {
   Resolved r;
   if (sc.pools.size() != 1) return Status::Error("this version simulates exactly one pool");
@@ -91,6 +126,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     const ModelSpec* m = sc.catalog.FindModel(t.model);
     if (m == nullptr) return Missing("model", t.model);
     double rate = 0;
+    std::vector<double> by_nodes;
     if (t.efficiency > 0) {
       rate = TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency);
     } else {
@@ -98,9 +134,26 @@ Result<Resolved> Resolve(const Scenario& sc) {
       Result<PricedStep> step = PriceTrainingStep(*m, t, *perf);
       if (!step.ok()) return step.status();
       rate = step.value().tokens_per_gpu_second;
+      if (t.min_gpus > 0 && t.min_gpus < t.gpus && sc.policy.elastic) {
+        Result<std::vector<double>> rates = ElasticRates(*m, t, gpn, *perf);
+        if (!rates.ok()) return rates.status();
+        by_nodes = std::move(rates).value();
+      }
     }
-    r.jobs.push_back({t.name, "training", gpn, t.min_gpus > 0 ? t.min_gpus : t.gpus, t.gpus, t.tokens, rate,
-                      t.checkpoint_interval_s, t.checkpoint_write_s, t.restart_s, {}, 0, 0, 0});
+    const bool elastic = t.min_gpus > 0 && sc.policy.elastic;
+    JobParams p;
+    p.name = t.name;
+    p.kind = "training";
+    p.gpus_per_node = gpn;
+    p.min_gpus = elastic ? t.min_gpus : t.gpus;
+    p.max_gpus = t.gpus;
+    p.tokens_target = t.tokens;
+    p.tokens_per_gpu_second = rate;
+    p.tokens_per_gpu_second_by_nodes = std::move(by_nodes);
+    p.checkpoint_interval_s = t.checkpoint_interval_s;
+    p.checkpoint_write_s = t.checkpoint_write_s;
+    p.restart_s = t.restart_s;
+    r.jobs.push_back(std::move(p));
   }
   for (const DistillationSpec& d : sc.distillations) {
     const ModelSpec* teacher = sc.catalog.FindModel(d.teacher);
@@ -117,8 +170,18 @@ Result<Resolved> Resolve(const Scenario& sc) {
       if (!step.ok()) return step.status();
       rate = step.value().tokens_per_gpu_second;
     }
-    r.jobs.push_back({d.name, "distillation", gpn, d.min_gpus, d.max_gpus, d.tokens, rate,
-                      d.checkpoint_interval_s, d.checkpoint_write_s, d.restart_s, {}, 0, 0, 0});
+    JobParams p;
+    p.name = d.name;
+    p.kind = "distillation";
+    p.gpus_per_node = gpn;
+    p.min_gpus = d.min_gpus;
+    p.max_gpus = d.max_gpus;
+    p.tokens_target = d.tokens;
+    p.tokens_per_gpu_second = rate;
+    p.checkpoint_interval_s = d.checkpoint_interval_s;
+    p.checkpoint_write_s = d.checkpoint_write_s;
+    p.restart_s = d.restart_s;
+    r.jobs.push_back(std::move(p));
   }
   for (const ServingSpec& sv : sc.servings) {
     const ModelSpec* m = sc.catalog.FindModel(sv.model);
@@ -159,6 +222,10 @@ class FleetRun {
     const int avatar_rank = sc.avatars.empty() ? 0 : RankOf(sc.policy, sc.avatars[0].name, 0);
     scheduler_ = std::make_unique<FleetScheduler>(sim_, r.pool->nodes, avatar_rank,
                                                   sc.policy.preemption, sc.policy.headroom_nodes);
+    if (sc.failures.enabled && sc.failures.spare_nodes > 0) {
+      spares_ = std::make_unique<SparePool>(sim_, sc.failures.spare_nodes, sc.failures.swap_s,
+                                            sc.failures.repair_s);
+    }
     for (size_t i : job_indices) {
       JobParams params = r.jobs[i];
       if (sc.failures.enabled) {
@@ -169,8 +236,19 @@ class FleetRun {
         params.failure_seed = seed;
         params.failure_stream = (uint64_t{3} << 40) + i;
       }
-      jobs_.push_back(std::make_unique<BatchJob>(sim_, std::move(params), &log_));
+      jobs_.push_back(std::make_unique<BatchJob>(sim_, std::move(params), &log_, spares_.get()));
       scheduler_->AddJob(jobs_.back().get(), RankOf(sc.policy, r.jobs[i].name, fallback));
+      for (const PolicySpec::Window& w : sc.policy.windows) {
+        if (with_avatars && w.workload == r.jobs[i].name) {
+          scheduler_->SetWindow(jobs_.back().get(), w.start_s, w.end_s);
+        }
+      }
+    }
+    if (with_avatars && !sc.avatars.empty() && sc.policy.avatar_partition_nodes > 0 &&
+        !scheduler_->SetAvatarPartition(sc.policy.avatar_partition_nodes)) {
+      status_ = Status::Error("policy '" + sc.policy.name + "': avatar_nodes (" +
+                              std::to_string(sc.policy.avatar_partition_nodes) +
+                              ") is more than the pool's free nodes");
     }
     if (with_avatars && !sc.servings.empty()) {
       const ServingSpec& sv = sc.servings[0];
@@ -229,6 +307,7 @@ class FleetRun {
   const AvatarWorkload* avatar() const { return avatar_.get(); }
   const ServingWorkload* serving() const { return serving_.get(); }
   const FleetScheduler& scheduler() const { return *scheduler_; }
+  const SparePool* spares() const { return spares_.get(); }
   const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
   const JobEventLog& log() const { return log_; }
   const Timeseries& timeseries() const { return ts_; }
@@ -318,6 +397,7 @@ class FleetRun {
   sim::Simulator sim_;
   JobEventLog log_;
   std::unique_ptr<FleetScheduler> scheduler_;
+  std::unique_ptr<SparePool> spares_;  // before jobs_: the jobs hold a pointer to it
   std::vector<std::unique_ptr<BatchJob>> jobs_;
   std::unique_ptr<AvatarWorkload> avatar_;
   std::unique_ptr<ServingWorkload> serving_;
@@ -331,7 +411,8 @@ class FleetRun {
 
 }  // namespace
 
-double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, double tokens) {
+double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, double tokens,
+                        uint64_t seed) {
   if (tokens <= 0) return 0;
   Result<Resolved> r = Resolve(scenario);
   if (!r.ok()) return kNaN;
@@ -343,7 +424,7 @@ double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, doubl
   Scenario alone = scenario;
   alone.horizon_s = 1e4 * 86400;  // long enough for any target it reached in the horizon
   alone.sample_interval_s = std::max(scenario.sample_interval_s, 3600.0);
-  FleetRun run(alone, resolved, 1, /*with_avatars=*/false, {index});
+  FleetRun run(alone, resolved, seed, /*with_avatars=*/false, {index});
   run.Run(nullptr, [&] { return run.job(0).done(); });
   return run.job(0).finish_time_s();
 }
@@ -366,6 +447,7 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
   in.avatar = run.avatar();
   in.serving = run.serving();
   in.scheduler = &run.scheduler();
+  in.spares = run.spares();
   for (const auto& j : run.jobs()) in.jobs.push_back(j.get());
   in.events_handled = run.sim().events_handled();
   in.busy_gpu_seconds = run.busy_gpu_seconds();
@@ -373,7 +455,8 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
     const BatchJob& job = run.job(i);
     double delay = kNaN;
     if (options.alone_baseline) {
-      const double alone = TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone());
+      const double alone = TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone(),
+                                            options.seed);
       const double reached = job.done() ? job.finish_time_s() : scenario.horizon_s;
       delay = reached - alone;
     }

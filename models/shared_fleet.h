@@ -27,8 +27,10 @@ struct RunOptions {
 Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& options);
 
 // The time (s) a training job running alone on the pool needs to process `tokens` tokens,
-// including its start-up and checkpoint pauses (0 when tokens <= 0).
-double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, double tokens);
+// including its start-up and checkpoint pauses and, when the scenario has them, its failures
+// (drawn with `seed`); 0 when tokens <= 0.
+double TimeAloneToReach(const Scenario& scenario, const TrainingSpec& job, double tokens,
+                        uint64_t seed = 1);
 
 }  // namespace capsim::models
 

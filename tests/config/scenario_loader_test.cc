@@ -146,8 +146,7 @@ TEST_F(ScenarioLoaderTest, TopLevelNotAMapping) {
               ElementsAre(At(1, 1,
                              "the top level must be a mapping with keys name, horizon, seed, "
                              "sample_interval, catalog, calibration, fleet, workloads, policy, finance, "
-                             "failures; "
-                             "got a list")));
+                             "failures, compare_policies; got a list")));
 }
 
 TEST_F(ScenarioLoaderTest, EmptyFile) {
@@ -156,7 +155,7 @@ TEST_F(ScenarioLoaderTest, EmptyFile) {
   EXPECT_EQ(p[0], path_ +
                       ": the file is empty; expected a scenario mapping with keys name, "
                       "horizon, seed, sample_interval, catalog, calibration, fleet, workloads, policy, "
-                      "finance, failures");
+                      "finance, failures, compare_policies");
 }
 
 TEST_F(ScenarioLoaderTest, UnknownKeySuggestsTheClosest) {
@@ -304,7 +303,7 @@ TEST_F(ScenarioLoaderTest, UnknownPolicyKind) {
   EXPECT_THAT(Problems(Replace(kMinimalScenario, "policy:\n", "policy:\n  kind: elastic\n")),
               ElementsAre(At(34, 9,
                              "policy.kind: unknown policy kind 'elastic'; known: "
-                             "priority-preemption")));
+                             "priority-preemption, static-partition, time-of-day")));
 }
 
 TEST_F(ScenarioLoaderTest, CollectsEveryProblemAtOnce) {

@@ -15,7 +15,12 @@ TEST(RunReport, JobTablesAndSummaryCarryUnitsAndEqualColumns) {
   sim::Simulator sim;
   JobEventLog log;
   FleetScheduler sched(sim, 4, 0, true);
-  JobParams p{"train", "training", 8, 16, 16, 1e12, 1000, 1800, 60, 600, {}, 0, 0, 0};
+  JobParams p;
+  p.name = "train";
+  p.kind = "training";
+  p.min_gpus = p.max_gpus = 16;
+  p.tokens_target = 1e12;
+  p.tokens_per_gpu_second = 1000;
   BatchJob job(sim, p, &log);
   sched.AddJob(&job, 1);
   sched.Reallocate();
