@@ -73,8 +73,8 @@ void BatchJob::SetState(State s) {
   const double held = static_cast<double>((nodes_.size() + pending_grow_.size()) *
                                           static_cast<size_t>(params_.gpus_per_node));
   for (int i = 0; i < kStates; ++i) {
-    const bool holds = static_cast<State>(i) == state_ && state_ != State::kWaiting &&
-                       state_ != State::kDone;
+    const bool holds =
+        static_cast<State>(i) == state_ && state_ != State::kWaiting && state_ != State::kDone;
     state_gpus_[static_cast<size_t>(i)].Set(sim_.Now(), holds ? held : 0);
   }
   running_.Set(sim_.Now(), state_ == State::kRunning ? 1 : 0);
@@ -115,7 +115,8 @@ void BatchJob::OnFailure() {
   // The cause, in proportion to its rate.
   double pick = failure_rng_.Uniform() * failure_rate_per_gpu_s_ * 3600.0;
   size_t cause = 0;
-  while (cause + 1 < params_.failure_causes.size() && pick >= params_.failure_causes[cause].per_gpu_hour) {
+  while (cause + 1 < params_.failure_causes.size() &&
+         pick >= params_.failure_causes[cause].per_gpu_hour) {
     pick -= params_.failure_causes[cause].per_gpu_hour;
     ++cause;
   }
@@ -143,7 +144,8 @@ void BatchJob::OnFailure() {
 
 double BatchJob::TokensDone() const {
   if (state_ != State::kRunning) return progress_;
-  return std::min(params_.tokens_target, progress_ + Rate() * (sim_.Now() - segment_start_).seconds());
+  return std::min(params_.tokens_target,
+                  progress_ + Rate() * (sim_.Now() - segment_start_).seconds());
 }
 
 void BatchJob::Accrue() {
@@ -197,8 +199,8 @@ void BatchJob::ScheduleRunningEvents() {
 void BatchJob::OnCheckpointStart() {
   Accrue();
   SetState(State::kCheckpointing);
-  phase_event_ =
-      sim_.ScheduleAfter(Duration::Seconds(params_.checkpoint_write_s), [this] { OnCheckpointDone(); });
+  phase_event_ = sim_.ScheduleAfter(Duration::Seconds(params_.checkpoint_write_s),
+                                    [this] { OnCheckpointDone(); });
 }
 
 void BatchJob::OnCheckpointDone() {
@@ -290,6 +292,7 @@ std::vector<int> BatchJob::Preempt() {
 
 std::vector<int> BatchJob::Shrink(int count) {
   assert(state_ != State::kWaiting && state_ != State::kDone);
+  assert(!stop_pending_);  // a stopping job is preempted whole instead
   assert(count > 0 && count < static_cast<int>(nodes_.size()));
   Interrupt("shrunk");
   std::vector<int> freed(nodes_.end() - count, nodes_.end());

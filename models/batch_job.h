@@ -17,10 +17,11 @@ namespace capsim::models {
 // What a training or distillation job needs to know to make progress.
 struct JobParams {
   std::string name;
-  std::string kind;                  // "training" | "distillation"
+  std::string kind;  // "training" | "distillation"
   int gpus_per_node = 8;
-  int min_gpus = 0;                  // smallest allocation it runs on (== max for a gang)
-  int max_gpus = 0;                  // largest allocation it asks for
+  int min_gpus = 0;   // smallest allocation it runs on (== max for a gang)
+  int max_gpus = 0;   // largest allocation it asks for
+  int node_step = 1;  // elastic sizes change by whole steps (a data-parallel replica)
   double tokens_target = 0;
   double tokens_per_gpu_second = 0;  // throughput per GPU while running (at max_gpus)
   // Throughput per GPU by allocation size, indexed by node count (an elastic job's step re-priced
@@ -28,12 +29,12 @@ struct JobParams {
   std::vector<double> tokens_per_gpu_second_by_nodes;
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 60;
-  double restart_s = 600;            // reschedule + load + warm-up before progress resumes
+  double restart_s = 600;  // reschedule + load + warm-up before progress resumes
   // Failures (models/failures.h): interruptions per GPU-second held, by cause (empty: none);
   // after one the job is down (a spare swapped in, or the node repaired: SparePool) before its
   // restart; drawn from the stream (failure_seed, failure_stream).
   std::vector<FailureCause> failure_causes;
-  double repair_s = 0;               // down time after a failure when no SparePool is given
+  double repair_s = 0;  // down time after a failure when no SparePool is given
   uint64_t failure_seed = 0;
   uint64_t failure_stream = 0;
 };
@@ -125,6 +126,7 @@ class BatchJob {
   int gpus() const { return static_cast<int>(nodes_.size()) * params_.gpus_per_node; }
   int min_nodes() const { return params_.min_gpus / params_.gpus_per_node; }
   int max_nodes() const { return params_.max_gpus / params_.gpus_per_node; }
+  int node_step() const { return params_.node_step; }
   // Tokens processed so far, including work not yet saved by a checkpoint.
   double TokensDone() const;
   double tokens_committed() const { return committed_; }
@@ -184,12 +186,12 @@ class BatchJob {
   State state_ = State::kWaiting;
   std::vector<int> nodes_;
   std::vector<int> pending_grow_;
-  double committed_ = 0;         // tokens saved by the last checkpoint
-  double progress_ = 0;          // tokens done as of segment_start_
-  sim::Time segment_start_;      // start of the current running segment
+  double committed_ = 0;     // tokens saved by the last checkpoint
+  double progress_ = 0;      // tokens done as of segment_start_
+  sim::Time segment_start_;  // start of the current running segment
   sim::Time restart_started_;
-  sim::Time next_checkpoint_;    // when the running job next checkpoints
-  sim::EventId phase_event_;     // restart-done, checkpoint-start or checkpoint-done
+  sim::Time next_checkpoint_;  // when the running job next checkpoints
+  sim::EventId phase_event_;   // restart-done, checkpoint-start or checkpoint-done
   sim::EventId finish_event_;
   sim::EventId failure_event_;
   sim::RandomStream failure_rng_;

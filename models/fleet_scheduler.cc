@@ -26,7 +26,8 @@ void FleetScheduler::AddJob(BatchJob* job, int rank) {
   std::stable_sort(jobs_.begin(), jobs_.end(),
                    [](const Entry& a, const Entry& b) { return a.rank < b.rank; });
   job->SetOnFinished([this](BatchJob& j) { OnJobFinished(j); });
-  job->SetOnReleased([this](BatchJob& j, std::vector<int> nodes) { OnReleased(j, std::move(nodes)); });
+  job->SetOnReleased(
+      [this](BatchJob& j, std::vector<int> nodes) { OnReleased(j, std::move(nodes)); });
 }
 
 bool FleetScheduler::SetAvatarPartition(int nodes) {
@@ -68,8 +69,9 @@ void FleetScheduler::ScheduleWindow(size_t index) {
   const double now = sim_.Now().seconds();
   const double day = now - SecondOfDay(now);
   // The stop begins a checkpoint write before the close, so the nodes are free at the close.
-  const double close = e.window_end_s - std::min(job->params().checkpoint_write_s,
-                                                 std::fmod(e.window_end_s - e.window_start_s + kDay, kDay));
+  const double close =
+      e.window_end_s - std::min(job->params().checkpoint_write_s,
+                                std::fmod(e.window_end_s - e.window_start_s + kDay, kDay));
   auto next = [&](double at) {
     double t = day + std::fmod(at + kDay, kDay);
     return t > now ? t : t + kDay;
@@ -137,8 +139,10 @@ void FleetScheduler::PreemptBelow(int rank, int want) {
     if (it->rank <= rank) break;
     if (job.state() == BatchJob::State::kWaiting || job.done()) continue;
     int held = static_cast<int>(job.nodes().size());
-    int need = want - idle_nodes();
-    if (held - need >= job.min_nodes() && need < held) {
+    // An elastic job gives back whole data-parallel replicas.
+    const int step = std::max(1, job.node_step());
+    int need = (want - idle_nodes() + step - 1) / step * step;
+    if (held - need >= job.min_nodes() && need < held && !job.stopping()) {
       GiveIdle(job.Shrink(need));  // an elastic job keeps running on fewer nodes
     } else {
       GiveIdle(job.Preempt());
@@ -153,11 +157,16 @@ void FleetScheduler::Reallocate() {
     if (job.state() == BatchJob::State::kWaiting) {
       if (idle_nodes() < job.min_nodes() && preemption_) PreemptBelow(e.rank, job.min_nodes());
       if (idle_nodes() < job.min_nodes()) continue;
-      job.Start(TakeIdleNodes(std::min(idle_nodes(), job.max_nodes())));
+      int n = std::min(idle_nodes(), job.max_nodes());
+      const int step = std::max(1, job.node_step());
+      if (n != job.max_nodes()) n = std::max(job.min_nodes(), n / step * step);
+      job.Start(TakeIdleNodes(n));
     } else {
       // Elastic growth toward the maximum, only in steps worth a reconfiguration (>= 25%).
       int held = static_cast<int>(job.nodes().size());
+      const int step = std::max(1, job.node_step());
       int room = std::min(idle_nodes() - grow_reserve_, job.max_nodes() - held);
+      if (held + room != job.max_nodes()) room = room / step * step;
       if (room > 0 && (held + room == job.max_nodes() || room * 4 >= held)) {
         job.Grow(TakeIdleNodes(room));
       }

@@ -92,10 +92,10 @@ class FleetScheduler {
   int grow_reserve_;
   int avatar_nodes_ = 0;
   int reserved_nodes_ = 0;
-  std::vector<int> idle_;      // idle node ids, kept sorted descending (lowest id handed first)
+  std::vector<int> idle_;  // idle node ids, kept sorted descending (lowest id handed first)
   std::vector<int> partition_idle_;  // the avatar partition's idle nodes (static partition)
   bool partitioned_ = false;
-  std::vector<Entry> jobs_;    // in rank order
+  std::vector<Entry> jobs_;  // in rank order
   sim::TimeWeighted avatar_node_count_;
   sim::TimeWeighted idle_count_;
   sim::TimeWeighted stranded_count_;

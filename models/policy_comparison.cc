@@ -23,7 +23,7 @@ const Compared kCompared[] = {
     {"training.tokens", "training_tokens", "1", "training tokens processed", false},
     {"distillation.tokens", "distillation_tokens", "1", "distillation tokens processed", true},
     {"avatar.ttff_p99_s", "avatar_ttff_p99", "s", "avatar time to first frame p99", false},
-    {"avatar.sessions_rejected", "avatar_rejected", "1", "avatar sessions rejected", false},
+    {"avatar.sessions_rejected", "avatar_rejected", "1", "avatar sessions rejected", true},
     {"avatar.slo_met", "avatar_slo_met", "1", "avatar SLOs met (1 = yes)", true},
     {"training.preemptions", "training_preemptions", "1", "training preemptions", false},
     {"distillation.preemptions", "distillation_preemptions", "1", "distillation preemptions",

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
 #include <limits>
+#include <string>
 
 #include "models/failures.h"
 #include "models/period_cost.h"
@@ -97,7 +97,8 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
             "failures that waited for a repair (no spare free)");
     }
     for (size_t c = 0; c < by_cause.size(); ++c) {
-      s.Add(SummaryMetric{"failures." + std::string(Llama3FailureCauses()[c].name), by_cause[c], "1",
+      s.Add(SummaryMetric{"failures." + std::string(Llama3FailureCauses()[c].name), by_cause[c],
+                          "1",
                           "interruptions caused by " + std::string(Llama3FailureCauses()[c].name)});
     }
     if (trainings > 0) {
@@ -109,8 +110,8 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
       s.Add("training.checkpoint_interval_daly_s",
             rate > 0 ? DalyCheckpointInterval(tp.checkpoint_write_s, 1 / rate) : kNaN, "s",
             "Daly's optimal checkpoint interval for it (compare its checkpoint interval)");
-      s.Add("training.effective_time_fraction", elapsed[0] > 0 ? running[0] / elapsed[0] : kNaN, "1",
-            "share of training wall time making progress (since first start)");
+      s.Add("training.effective_time_fraction", elapsed[0] > 0 ? running[0] / elapsed[0] : kNaN,
+            "1", "share of training wall time making progress (since first start)");
     }
   }
   if (in.jobs.size() > trainings) {
@@ -163,8 +164,10 @@ Table BuildJobsTable(const RunReportInputs& in) {
                           State::kFailed};
   std::vector<Column> by_state;
   for (State st : states) {
-    by_state.push_back({std::string("gpu_hours_") + BatchJob::StateName(st), "GPU h",
-                        std::string("GPU-hours ") + BatchJob::StateName(st), {}});
+    by_state.push_back({std::string("gpu_hours_") + BatchJob::StateName(st),
+                        "GPU h",
+                        std::string("GPU-hours ") + BatchJob::StateName(st),
+                        {}});
   }
   for (size_t i = 0; i < in.jobs.size(); ++i) {
     const BatchJob& j = *in.jobs[i];
@@ -188,8 +191,8 @@ Table BuildJobsTable(const RunReportInputs& in) {
     }
   }
   t.text = {name, kind};
-  t.numeric = {gpus, target, done, committed, rate, pre, restarts, held, lost, finish, delay,
-               stops, failures};
+  t.numeric = {gpus, target, done,   committed, rate,  pre,     restarts,
+               held, lost,   finish, delay,     stops, failures};
   for (Column& c : by_state) t.numeric.push_back(std::move(c));
   return t;
 }
@@ -234,8 +237,7 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
   s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");
   AddBatchStateHours(in, s);
-  s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h",
-        "GPU-hours idle");
+  s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h", "GPU-hours idle");
   s.Add("gpu_hours.stranded", in.scheduler->StrandedNodeSeconds() * gpn / kHour, "GPU h",
         "GPU-hours idle while a job waited for more (free but unusable: fragmentation)");
   s.Add("gpu_hours.total", gpu_hours, "GPU h", "GPU-hours of the pool");

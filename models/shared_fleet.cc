@@ -10,11 +10,11 @@
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
 #include "models/disaggregated_cluster.h"
-#include "models/llm_cluster.h"
-#include "models/request_source.h"
 #include "models/fleet_scheduler.h"
 #include "models/job_throughput.h"
+#include "models/llm_cluster.h"
 #include "models/period_cost.h"
+#include "models/request_source.h"
 #include "models/run_report.h"
 #include "models/step_pricing.h"
 #include "sim/simulator.h"
@@ -37,7 +37,7 @@ struct Resolved {
   const SiteSpec* site = nullptr;
   const GpuSpec* gpu = nullptr;
   std::vector<JobParams> jobs;
-  std::optional<PerfModel> perf;         // when any workload is priced op by op
+  std::optional<PerfModel> perf;  // when any workload is priced op by op
   const ModelSpec* serving_model = nullptr;
   int serving_nodes = 0;
 };
@@ -76,8 +76,8 @@ Result<std::vector<double>> ElasticRates(const ModelSpec& m, const TrainingSpec&
   const int group = std::max(1, t.layout.tp) * std::max(1, t.layout.pp);
   if (t.min_gpus < group) {
     return Status::Error("training '" + t.name + "': gpus.min (" + std::to_string(t.min_gpus) +
-                         ") is smaller than one model replica (tp x pp = " +
-                         std::to_string(group) + " GPUs)");
+                         ") is smaller than one model replica (tp x pp = " + std::to_string(group) +
+                         " GPUs)");
   }
   std::vector<double> rates(static_cast<size_t>(t.gpus / gpn) + 1, 0);
   int priced_dp = 0;
@@ -150,6 +150,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     p.tokens_target = t.tokens;
     p.tokens_per_gpu_second = rate;
     p.tokens_per_gpu_second_by_nodes = std::move(by_nodes);
+    p.node_step = std::max(1, std::max(1, t.layout.tp) * std::max(1, t.layout.pp) / gpn);
     p.checkpoint_interval_s = t.checkpoint_interval_s;
     p.checkpoint_write_s = t.checkpoint_write_s;
     p.restart_s = t.restart_s;
@@ -162,8 +163,8 @@ Result<Resolved> Resolve(const Scenario& sc) {
     if (student == nullptr) return Missing("model", d.student);
     double rate = 0;
     if (d.efficiency > 0) {
-      rate = TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
-                                d.efficiency);
+      rate =
+          TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student), d.efficiency);
     } else {
       if (Status s = perf_model(); !s.ok()) return s;
       Result<PricedStep> step = PriceDistillationStep(*teacher, *student, d, *perf);
@@ -173,6 +174,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     JobParams p;
     p.name = d.name;
     p.kind = "distillation";
+    p.node_step = std::max(1, std::max(1, d.layout.tp) / gpn);
     p.gpus_per_node = gpn;
     p.min_gpus = d.min_gpus;
     p.max_gpus = d.max_gpus;
@@ -265,8 +267,8 @@ class FleetRun {
     if (with_avatars && !sc.avatars.empty()) {
       if (sc.avatars[0].replica) {
         Result<std::unique_ptr<AvatarPipeline>> p =
-            AvatarPipeline::Create(sim_, sc.avatars[0], *r.pool, sc.policy, *scheduler_,
-                                   sc.catalog, *r.perf, seed, /*workload_index=*/0);
+            AvatarPipeline::Create(sim_, sc.avatars[0], *r.pool, sc.policy, *scheduler_, sc.catalog,
+                                   *r.perf, seed, /*workload_index=*/0);
         if (p.ok()) {
           avatar_ = std::move(p).value();
         } else {
@@ -364,8 +366,8 @@ class FleetRun {
     Series(i++, "active_sessions", "1", "active avatar sessions")
         .values.push_back(a ? a->active_sessions() : 0);
     Series(i++, "sessions_rejected", "1", "avatar sessions rejected so far")
-        .values.push_back(a ? static_cast<double>(a->rejected_by_capacity() + a->rejected_by_limit())
-                            : 0);
+        .values.push_back(
+            a ? static_cast<double>(a->rejected_by_capacity() + a->rejected_by_limit()) : 0);
     Series(i++, "avatar_gpus", "GPU", "GPUs granted to the avatar service")
         .values.push_back(a ? a->granted_gpus() : 0);
     Series(i++, "avatar_gpu_demand", "GPU", "GPU share in use by avatar sessions")
@@ -383,12 +385,12 @@ class FleetRun {
         .values.push_back(scheduler_->waiting_jobs());
     Series(i++, "frame_miss_rate", "1", "share of avatar frames missing their deadline")
         .values.push_back(df > 0 ? dm / df : 0);
-    Series(i++, "training_tokens", "1", "training tokens processed")
-        .values.push_back(tokens_train);
+    Series(i++, "training_tokens", "1", "training tokens processed").values.push_back(tokens_train);
     Series(i++, "distillation_tokens", "1", "distillation tokens processed")
         .values.push_back(tokens_distill);
     Series(i++, "it_power", "W", "IT power of the pool (GPUs and hosts)")
-        .values.push_back(ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs + ServingBusyNow()));
+        .values.push_back(
+            ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs + ServingBusyNow()));
   }
 
   const Scenario& sc_;
@@ -455,8 +457,8 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
     const BatchJob& job = run.job(i);
     double delay = kNaN;
     if (options.alone_baseline) {
-      const double alone = TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone(),
-                                            options.seed);
+      const double alone =
+          TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone(), options.seed);
       const double reached = job.done() ? job.finish_time_s() : scenario.horizon_s;
       delay = reached - alone;
     }
