@@ -40,7 +40,7 @@ const std::vector<std::string> kTrainingKeys = {
     "name", "kind", "model", "gpus", "tokens", "efficiency", "checkpoint", "parallelism", "batch"};
 const std::vector<std::string> kDistillationKeys = {
     "name",       "kind",       "teacher",     "student", "gpus", "tokens",
-    "efficiency", "checkpoint", "parallelism", "batch"};
+    "efficiency", "checkpoint", "parallelism", "batch",   "mode", "logits"};
 
 std::vector<std::string> AllKeys() {
   std::vector<std::string> keys = kAvatarKeys;
@@ -306,6 +306,45 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
   }
 }
 
+// Reads `mode` and, for offline distillation, how the teacher's logits are stored (`logits`).
+void ReadDistillationMode(const MapReader& item, const WorkloadContext& ctx,
+                          models::DistillationSpec* s) {
+  using Mode = models::DistillationSpec::Mode;
+  static const std::vector<std::string> kModes = {"online", "offline"};
+  std::string mode;
+  if (item.GetString("mode", &mode)) {
+    if (mode == "online") {
+      s->mode = Mode::kOnline;
+    } else if (mode == "offline") {
+      s->mode = Mode::kOffline;
+    } else {
+      item.Report("mode", UnknownNameMessage("distillation mode", mode, kModes));
+      return;
+    }
+  }
+  if (!item.Has("logits")) return;
+  if (s->mode == Mode::kOnline) {
+    item.Report("logits",
+                "only for mode offline (online distillation keeps the teacher's logits on the "
+                "GPU)");
+    return;
+  }
+  const MapReader l = item.GetMap("logits", {"top_k", "bytes_per_entry", "storage_bandwidth"});
+  if (l.GetInt("top_k", &s->logit_top_k, Need::kOptional, Bound::kNonNegative) &&
+      ctx.catalog != nullptr) {
+    const models::ModelSpec* teacher = ctx.catalog->FindModel(s->teacher);
+    if (teacher != nullptr && teacher->vocab > 0 && s->logit_top_k > teacher->vocab) {
+      l.Report("top_k", std::to_string(s->logit_top_k) + " is more than the vocabulary of " +
+                            s->teacher + " (" + std::to_string(teacher->vocab) +
+                            "); 0 stores the full vocabulary");
+    }
+  }
+  l.GetQuantity("bytes_per_entry", Dimension::kDimensionless, &s->logit_bytes_per_entry,
+                Need::kOptional, Bound::kPositive);
+  l.GetQuantity("storage_bandwidth", Dimension::kBandwidth, &s->logit_storage_bandwidth,
+                Need::kOptional, Bound::kPositive);
+}
+
 void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
                       models::DistillationSpec* s) {
   ReadModel(item, "teacher", ctx, &s->teacher);
@@ -336,6 +375,7 @@ void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
                                    " does not divide the minimum of " +
                                    std::to_string(s->min_gpus) + " GPUs");
   }
+  ReadDistillationMode(item, ctx, s);
 }
 
 }  // namespace

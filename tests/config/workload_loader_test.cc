@@ -346,3 +346,102 @@ TEST_F(ElasticTrainingTest, Errors) {
 
 }  // namespace
 }  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Distillation mode and logit storage (models/distillation_pricing.h): the keys after `tokens`
+// of the distillation workload, lines 33 on.
+class DistillationModeTest : public ::testing::Test {
+ protected:
+  Result<models::Scenario> Load(const std::string& keys) {
+    dir_.Write("w.yaml", testing::Replace(testing::kMinimalScenario, "    tokens: 1B\npolicy:\n",
+                                          "    tokens: 1B\n" + keys + "policy:\n"));
+    return LoadScenario(path_, {}, kCatalog);
+  }
+  std::vector<std::string> Problems(const std::string& keys) {
+    Result<models::Scenario> r = Load(keys);
+    EXPECT_FALSE(r.ok()) << keys;
+    return r.ok() ? std::vector<std::string>{} : r.status().problems();
+  }
+  std::string At(int line, int col, const std::string& rest) const {
+    return path_ + ":" + std::to_string(line) + ":" + std::to_string(col) + ": " + rest;
+  }
+  testing::TempDir dir_;
+  const std::string path_ = dir_.path() + "/w.yaml";
+};
+
+TEST_F(DistillationModeTest, DefaultsAreOnlineWithTop128Logits) {
+  Result<models::Scenario> r = Load("");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::DistillationSpec& d = r.value().distillations.at(0);
+  EXPECT_EQ(d.mode, models::DistillationSpec::Mode::kOnline);
+  EXPECT_EQ(d.logit_top_k, 128);
+  EXPECT_DOUBLE_EQ(d.logit_bytes_per_entry, 6);
+  EXPECT_DOUBLE_EQ(d.logit_storage_bandwidth, 0);
+}
+
+TEST_F(DistillationModeTest, ModeAndLogitKeys) {
+  Result<models::Scenario> r = Load("    mode: online\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().distillations.at(0).mode, models::DistillationSpec::Mode::kOnline);
+  r = Load("    mode: offline\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().distillations.at(0).mode, models::DistillationSpec::Mode::kOffline);
+  EXPECT_EQ(r.value().distillations.at(0).logit_top_k, 128);
+  r = Load(
+      "    mode: offline\n"
+      "    logits: { top_k: 64, bytes_per_entry: 4, storage_bandwidth: 2 GB/s }\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::DistillationSpec& d = r.value().distillations.at(0);
+  EXPECT_EQ(d.logit_top_k, 64);
+  EXPECT_DOUBLE_EQ(d.logit_bytes_per_entry, 4);
+  EXPECT_DOUBLE_EQ(d.logit_storage_bandwidth, 2e9);
+  r = Load("    mode: offline\n    logits: { top_k: 0 }\n");  // the full vocabulary
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().distillations.at(0).logit_top_k, 0);
+}
+
+TEST_F(DistillationModeTest, UnknownMode) {
+  EXPECT_THAT(Problems("    mode: ofline\n"),
+              ElementsAre(At(33, 11,
+                             "workloads[2].mode: unknown distillation mode 'ofline'; did you "
+                             "mean 'offline'? known: offline, online")));
+}
+
+TEST_F(DistillationModeTest, LogitsOnlyOffline) {
+  EXPECT_THAT(Problems("    logits: { top_k: 64 }\n"),
+              ElementsAre(At(33, 13,
+                             "workloads[2].logits: only for mode offline (online distillation "
+                             "keeps the teacher's logits on the GPU)")));
+}
+
+TEST_F(DistillationModeTest, BadLogitValues) {
+  // gpt-oss-120b, the teacher of the minimal scenario, has a vocabulary of 201,088 tokens.
+  EXPECT_THAT(Problems("    mode: offline\n    logits: { top_k: 300000 }\n"),
+              ElementsAre(At(34, 22,
+                             "workloads[2].logits.top_k: 300000 is more than the vocabulary of "
+                             "gpt-oss-120b (201088); 0 stores the full vocabulary")));
+  EXPECT_THAT(Problems("    mode: offline\n    logits: { top_k: -1 }\n"),
+              ElementsAre(At(34, 22, "workloads[2].logits.top_k: must not be negative, got '-1'")));
+  EXPECT_THAT(
+      Problems("    mode: offline\n    logits: { bytes_per_entry: 0 }\n"),
+      ElementsAre(At(34, 32, "workloads[2].logits.bytes_per_entry: must be positive, got '0'")));
+  EXPECT_THAT(Problems("    mode: offline\n    logits: { storage_bandwidth: 0 GB/s }\n"),
+              ElementsAre(At(34, 34,
+                             "workloads[2].logits.storage_bandwidth: must be positive, got "
+                             "'0 GB/s'")));
+  EXPECT_THAT(Problems("    mode: offline\n    logits: { storage_bandwidth: 5 min }\n"),
+              ElementsAre(At(34, 34,
+                             "workloads[2].logits.storage_bandwidth: '5 min' is a time; expected "
+                             "a bandwidth such as '3.35 TB/s'")));
+  EXPECT_THAT(Problems("    mode: offline\n    logits: { topk: 128 }\n"),
+              ElementsAre(At(34, 15,
+                             "workloads[2].logits.topk: unknown key 'topk'; did you mean "
+                             "'top_k'?")));
+}
+
+}  // namespace
+}  // namespace capsim::config
