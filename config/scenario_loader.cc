@@ -17,12 +17,39 @@
 namespace capsim::config {
 namespace {
 
-const std::vector<std::string> kTopKeys = {"name",    "horizon",     "seed",      "sample_interval",
-                                           "catalog", "calibration", "fleet",     "workloads",
-                                           "policy",  "finance",     "failures",
-                                           "compare_policies"};
+const std::vector<std::string> kTopKeys = {
+    "name",  "horizon",   "seed",   "sample_interval", "catalog",  "calibration",
+    "fleet", "workloads", "policy", "finance",         "failures", "compare_policies"};
 // The engine's clock is int64 nanoseconds: 292 years at most; leave room for event times.
 constexpr double kMaxHorizonS = 200 * 365.25 * 86400;
+
+// `topology: { nodes_per_domain, nodes_per_rack, racks_per_pod, pod_oversubscription }` of a
+// pool of `nodes` nodes, checked by Topology::Create.
+void ReadTopology(const MapReader& pool_reader, int nodes, models::PoolSpec* pool) {
+  const MapReader r = pool_reader.GetMap(
+      "topology", {"nodes_per_domain", "nodes_per_rack", "racks_per_pod", "pod_oversubscription"});
+  models::TopologySpec t;
+  bool ok = r.GetInt("nodes_per_domain", &t.nodes_per_domain, Need::kOptional, Bound::kAtLeastOne);
+  ok = r.GetInt("nodes_per_rack", &t.nodes_per_rack, Need::kOptional, Bound::kAtLeastOne) && ok;
+  ok = r.GetInt("racks_per_pod", &t.racks_per_pod, Need::kOptional, Bound::kAtLeastOne) && ok;
+  ok = r.GetQuantity("pod_oversubscription", Dimension::kDimensionless, &t.pod_oversubscription,
+                     Need::kOptional, Bound::kAtLeastOne) &&
+       ok;
+  (void)ok;  // absent keys keep their defaults; Create checks the combination
+  if (!r.valid()) return;
+  if (nodes > 0) {
+    Result<models::Topology> topo = models::Topology::Create(nodes, t);
+    if (!topo.ok()) {
+      for (std::string p : topo.status().problems()) {
+        const std::string prefix = "topology: ";
+        if (p.rfind(prefix, 0) == 0) p = p.substr(prefix.size());
+        pool_reader.Report("topology", p);
+      }
+      return;
+    }
+  }
+  pool->topology = t;
+}
 
 // Reads fleet.sites and fleet.pools; returns the pool workloads are sized against, or nullptr.
 const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* catalog,
@@ -55,10 +82,10 @@ const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* c
   if (pools.empty() && fleet.Has("pools")) fleet.Report("pools", "needs exactly one pool");
   bool first_pool_ok = false;
   for (size_t i = 0; i < pools.size(); ++i) {
-    const MapReader r(
-        pools[i], IndexPath(fleet.PathOf("pools"), i),
-        {"name", "site", "gpu", "nodes", "gpus_per_node", "host_power_fraction", "server_price"},
-        top.diagnostics());
+    const MapReader r(pools[i], IndexPath(fleet.PathOf("pools"), i),
+                      {"name", "site", "gpu", "nodes", "gpus_per_node", "host_power_fraction",
+                       "server_price", "topology"},
+                      top.diagnostics());
     if (i == 1) {
       top.diagnostics()->Add(
           pools[i].Mark(), r.path(),
@@ -86,6 +113,7 @@ const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* c
     r.GetQuantity("host_power_fraction", Dimension::kFraction, &pool.host_power_fraction);
     r.GetQuantity("server_price", Dimension::kMoney, &pool.server_price_usd, Need::kOptional,
                   Bound::kNonNegative);
+    if (r.Has("topology")) ReadTopology(r, pool.nodes, &pool);
     if (i == 0) first_pool_ok = r.valid() && sized;
     s->pools.push_back(std::move(pool));
   }
@@ -147,8 +175,8 @@ std::optional<models::Catalog> ReadCatalog(const MapReader& top, const std::stri
 void ReadCalibration(const MapReader& top, const std::string& path, models::Scenario* s) {
   const YAML::Node node = top.Get("calibration");
   if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
-    top.Report("calibration", "expected a mapping of GPU type to profile file, got " +
-                                  DescribeNode(node));
+    top.Report("calibration",
+               "expected a mapping of GPU type to profile file, got " + DescribeNode(node));
     return;
   }
   std::set<std::string> named;  // GPUs with an entry, loaded or not (no second complaint)
@@ -186,8 +214,8 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
       }
       if (profile.value().gpu != gpu) {
         top.diagnostics()->Add(entry.second.Mark(), key_path,
-                               "profile " + file.string() + " is for GPU '" +
-                                   profile.value().gpu + "', not '" + gpu + "'");
+                               "profile " + file.string() + " is for GPU '" + profile.value().gpu +
+                                   "', not '" + gpu + "'");
         continue;
       }
       s->profiles.push_back(std::move(profile).value());

@@ -78,6 +78,7 @@ void BatchJob::SetState(State s) {
     state_gpus_[static_cast<size_t>(i)].Set(sim_.Now(), holds ? held : 0);
   }
   running_.Set(sim_.Now(), state_ == State::kRunning ? 1 : 0);
+  cross_pod_running_.Set(sim_.Now(), state_ == State::kRunning && cross_pod_ ? 1 : 0);
   if (state_ == State::kWaiting || state_ == State::kDone || state_ == State::kFailed) {
     sim_.Cancel(failure_event_);
   }
@@ -92,7 +93,8 @@ double BatchJob::HeldGpuSeconds() const {
 double BatchJob::PerGpuRate() const {
   const std::vector<double>& by = params_.tokens_per_gpu_second_by_nodes;
   const size_t n = nodes_.size();
-  return n < by.size() && by[n] > 0 ? by[n] : params_.tokens_per_gpu_second;
+  const double rate = n < by.size() && by[n] > 0 ? by[n] : params_.tokens_per_gpu_second;
+  return cross_pod_ ? rate * params_.cross_pod_factor : rate;
 }
 
 double BatchJob::SecondsSinceFirstStart() const {
@@ -168,6 +170,8 @@ void BatchJob::Start(std::vector<int> nodes) {
 
 void BatchJob::BeginRestart(const char* why, double extra_s) {
   ++restarts_;
+  // The allocation is settled: where it lies decides its rate until the next change.
+  cross_pod_ = topology_ != nullptr && topology_->PodsSpanned(nodes_) > 1;
   restart_started_ = sim_.Now();
   SetState(State::kRestarting);
   Log(why);

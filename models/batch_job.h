@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/failures.h"
+#include "models/topology.h"
 #include "sim/random.h"
 #include "sim/simulator.h"
 #include "sim/statistics.h"
@@ -17,11 +18,18 @@ namespace capsim::models {
 // What a training or distillation job needs to know to make progress.
 struct JobParams {
   std::string name;
-  std::string kind;  // "training" | "distillation"
+  std::string kind;      // "training" | "distillation"
+  std::string workload;  // the scenario workload it belongs to (empty: name)
+  std::string phase;     // "teacher" | "student" for offline distillation, else empty
+  std::string after;     // a job that must finish before this one starts (empty: none)
   int gpus_per_node = 8;
-  int min_gpus = 0;   // smallest allocation it runs on (== max for a gang)
-  int max_gpus = 0;   // largest allocation it asks for
-  int node_step = 1;  // elastic sizes change by whole steps (a data-parallel replica)
+  int min_gpus = 0;     // smallest allocation it runs on (== max for a gang)
+  int max_gpus = 0;     // largest allocation it asks for
+  int node_step = 1;    // elastic sizes change by whole steps (a data-parallel replica)
+  int group_nodes = 1;  // nodes of one tensor-parallel group (placed inside one NVLink domain)
+  // Throughput factor while its nodes span several pods of the topology (the step re-priced at
+  // the oversubscribed cross-pod bandwidth); 1 = no effect.
+  double cross_pod_factor = 1;
   double tokens_target = 0;
   double tokens_per_gpu_second = 0;  // throughput per GPU while running (at max_gpus)
   // Throughput per GPU by allocation size, indexed by node count (an elastic job's step re-priced
@@ -99,6 +107,11 @@ class BatchJob {
 
   // Sets the function called once when the job reaches its token target.
   void SetOnFinished(std::function<void(BatchJob&)> f) { on_finished_ = std::move(f); }
+  // Lets the job see the pool's topology (may be null; must outlive the job): while its nodes
+  // span several pods it runs at params().cross_pod_factor of its rate.
+  void SetTopology(const Topology* topology) { topology_ = topology; }
+  // Seconds spent running on nodes spanning several pods.
+  double CrossPodSeconds() const { return cross_pod_running_.Integral(sim_.Now()); }
   // Sets the function that takes back the nodes of a Stop() (called when they are free).
   void SetOnReleased(std::function<void(BatchJob&, std::vector<int>)> f) {
     on_released_ = std::move(f);
@@ -120,6 +133,10 @@ class BatchJob {
   bool stopping() const { return stop_pending_; }
 
   const JobParams& params() const { return params_; }
+  // The scenario workload the job belongs to (its policy rank and window).
+  const std::string& workload() const {
+    return params_.workload.empty() ? params_.name : params_.workload;
+  }
   State state() const { return state_; }
   bool done() const { return state_ == State::kDone; }
   const std::vector<int>& nodes() const { return nodes_; }
@@ -127,6 +144,7 @@ class BatchJob {
   int min_nodes() const { return params_.min_gpus / params_.gpus_per_node; }
   int max_nodes() const { return params_.max_gpus / params_.gpus_per_node; }
   int node_step() const { return params_.node_step; }
+  int group_nodes() const { return params_.group_nodes; }
   // Tokens processed so far, including work not yet saved by a checkpoint.
   double TokensDone() const;
   double tokens_committed() const { return committed_; }
@@ -181,6 +199,9 @@ class BatchJob {
   std::function<void(BatchJob&)> on_finished_;
   std::function<void(BatchJob&, std::vector<int>)> on_released_;
   SparePool* spares_;
+  const Topology* topology_ = nullptr;
+  bool cross_pod_ = false;
+  sim::TimeWeighted cross_pod_running_;
   bool stop_pending_ = false;
   int stops_ = 0;
   State state_ = State::kWaiting;

@@ -42,13 +42,30 @@ bool FleetScheduler::SetAvatarPartition(int nodes) {
 namespace {
 constexpr double kDay = 86400;
 double SecondOfDay(double t) { return std::fmod(t, kDay); }
+
+// The part of the window a job may run in: the window less the checkpoint write that precedes
+// its close (0 when the window is not longer than the write), and how far `now` is past the
+// window's daily opening.
+double OpenLength(double start_s, double end_s, double write_s) {
+  const double len = std::fmod(end_s - start_s + kDay, kDay);
+  return std::max(0.0, len - write_s);
+}
+double SinceOpening(double now_s, double start_s) {
+  return std::fmod(SecondOfDay(now_s) - start_s + kDay, kDay);
+}
 }  // namespace
 
 bool FleetScheduler::InWindow(const Entry& e) const {
   if (e.window_start_s == e.window_end_s) return true;
-  const double s = SecondOfDay(sim_.Now().seconds());
-  if (e.window_start_s < e.window_end_s) return s >= e.window_start_s && s < e.window_end_s;
-  return s >= e.window_start_s || s < e.window_end_s;
+  const double open =
+      OpenLength(e.window_start_s, e.window_end_s, e.job->params().checkpoint_write_s);
+  return SinceOpening(sim_.Now().seconds(), e.window_start_s) < open;
+}
+
+void FleetScheduler::SetPredecessor(BatchJob* job, const BatchJob* before) {
+  for (Entry& e : jobs_) {
+    if (e.job == job) e.after = before;
+  }
 }
 
 void FleetScheduler::SetWindow(BatchJob* job, double start_s, double end_s) {
@@ -65,29 +82,37 @@ void FleetScheduler::SetWindow(BatchJob* job, double start_s, double end_s) {
 
 void FleetScheduler::ScheduleWindow(size_t index) {
   const Entry& e = jobs_[index];
-  BatchJob* job = e.job;
-  const double now = sim_.Now().seconds();
-  const double day = now - SecondOfDay(now);
-  // The stop begins a checkpoint write before the close, so the nodes are free at the close.
-  const double close =
-      e.window_end_s - std::min(job->params().checkpoint_write_s,
-                                std::fmod(e.window_end_s - e.window_start_s + kDay, kDay));
-  auto next = [&](double at) {
-    double t = day + std::fmod(at + kDay, kDay);
-    return t > now ? t : t + kDay;
-  };
-  const double open_at = next(e.window_start_s), close_at = next(close);
-  if (open_at <= close_at) {
-    sim_.Schedule(sim::Time::FromSeconds(open_at), [this, index] {
-      ScheduleWindow(index);
-      Reallocate();
-    });
+  const double open =
+      OpenLength(e.window_start_s, e.window_end_s, e.job->params().checkpoint_write_s);
+  if (open <= 0) return;  // never runs: nothing to open or close
+  const double since = SinceOpening(sim_.Now().seconds(), e.window_start_s);
+  if (since < open) {
+    ScheduleClose(index, open - since);
   } else {
-    sim_.Schedule(sim::Time::FromSeconds(close_at), [this, index, job] {
-      if (!job->done() && job->state() != BatchJob::State::kWaiting) job->Stop();
-      ScheduleWindow(index);
-    });
+    ScheduleOpen(index, kDay - since);
   }
+}
+
+// The close: the job is stopped (a checkpoint written first, so its nodes are free by the
+// window's end); the next opening follows a day after this one.
+void FleetScheduler::ScheduleClose(size_t index, double after_s) {
+  sim_.ScheduleAfter(sim::Duration::Seconds(after_s), [this, index] {
+    const Entry& e = jobs_[index];
+    BatchJob* job = e.job;
+    if (!job->done() && job->state() != BatchJob::State::kWaiting) job->Stop();
+    const double open =
+        OpenLength(e.window_start_s, e.window_end_s, job->params().checkpoint_write_s);
+    ScheduleOpen(index, kDay - open);
+  });
+}
+
+void FleetScheduler::ScheduleOpen(size_t index, double after_s) {
+  sim_.ScheduleAfter(sim::Duration::Seconds(after_s), [this, index] {
+    const Entry& e = jobs_[index];
+    ScheduleClose(index,
+                  OpenLength(e.window_start_s, e.window_end_s, e.job->params().checkpoint_write_s));
+    Reallocate();
+  });
 }
 
 void FleetScheduler::OnReleased(BatchJob& job, std::vector<int> nodes) {
@@ -102,10 +127,11 @@ void FleetScheduler::Touch() {
   idle_count_.Set(sim_.Now(), idle);
   bool blocked = false;
   for (const Entry& e : jobs_) {
-    blocked = blocked || (e.job->state() == BatchJob::State::kWaiting && !e.job->done() &&
-                          InWindow(e) && e.job->min_nodes() > idle_nodes());
+    blocked =
+        blocked || (e.job->state() == BatchJob::State::kWaiting && !e.job->done() && InWindow(e) &&
+                    (e.after == nullptr || e.after->done()) && e.job->min_nodes() > idle_nodes());
   }
-  stranded_count_.Set(sim_.Now(), blocked ? static_cast<double>(idle_.size()) : 0);
+  stranded_count_.Set(sim_.Now(), blocked || unplaceable_ ? static_cast<double>(idle_.size()) : 0);
 }
 
 int FleetScheduler::TakeIdle() {
@@ -120,6 +146,28 @@ std::vector<int> FleetScheduler::TakeIdleNodes(int n) {
   out.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) out.push_back(TakeIdle());
   return out;
+}
+
+std::vector<int> FleetScheduler::TakeJobNodes(const BatchJob& job, int n) {
+  if (topology_ == nullptr) return TakeIdleNodes(n);
+  const int group = std::max(1, job.group_nodes());
+  n = n / group * group;
+  if (n <= 0) return {};
+  std::vector<int> chosen = topology_->Place(idle_, n, group);
+  if (chosen.empty()) return chosen;
+  // idle_ is sorted descending and chosen ascending: drop the chosen ids in one pass.
+  std::vector<int> rest;
+  rest.reserve(idle_.size() - chosen.size());
+  auto c = chosen.rbegin();
+  for (int node : idle_) {
+    if (c != chosen.rend() && *c == node) {
+      ++c;
+    } else {
+      rest.push_back(node);
+    }
+  }
+  idle_ = std::move(rest);
+  return chosen;
 }
 
 void FleetScheduler::GiveIdle(const std::vector<int>& nodes) {
@@ -151,16 +199,23 @@ void FleetScheduler::PreemptBelow(int rank, int want) {
 }
 
 void FleetScheduler::Reallocate() {
+  unplaceable_ = false;
   for (const Entry& e : jobs_) {
     BatchJob& job = *e.job;
     if (job.done() || job.stopping() || !InWindow(e)) continue;
+    if (e.after != nullptr && !e.after->done()) continue;
     if (job.state() == BatchJob::State::kWaiting) {
       if (idle_nodes() < job.min_nodes() && preemption_) PreemptBelow(e.rank, job.min_nodes());
       if (idle_nodes() < job.min_nodes()) continue;
       int n = std::min(idle_nodes(), job.max_nodes());
       const int step = std::max(1, job.node_step());
       if (n != job.max_nodes()) n = std::max(job.min_nodes(), n / step * step);
-      job.Start(TakeIdleNodes(n));
+      std::vector<int> nodes = TakeJobNodes(job, n);
+      if (nodes.empty()) {
+        unplaceable_ = true;
+        continue;
+      }
+      job.Start(std::move(nodes));
     } else {
       // Elastic growth toward the maximum, only in steps worth a reconfiguration (>= 25%).
       int held = static_cast<int>(job.nodes().size());
@@ -168,7 +223,8 @@ void FleetScheduler::Reallocate() {
       int room = std::min(idle_nodes() - grow_reserve_, job.max_nodes() - held);
       if (held + room != job.max_nodes()) room = room / step * step;
       if (room > 0 && (held + room == job.max_nodes() || room * 4 >= held)) {
-        job.Grow(TakeIdleNodes(room));
+        std::vector<int> extra = TakeJobNodes(job, room);
+        if (!extra.empty()) job.Grow(std::move(extra));
       }
     }
   }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/batch_job.h"
+#include "models/topology.h"
 #include "sim/simulator.h"
 #include "sim/statistics.h"
 
@@ -35,8 +36,15 @@ class FleetScheduler {
   // Sets `nodes` idle nodes apart for the avatar service alone (a static partition); false,
   // taking nothing, when fewer are idle. Call before Reallocate().
   bool SetAvatarPartition(int nodes);
+  // Places batch jobs on `topology` (may be null: lowest idle ids; must outlive the scheduler):
+  // tensor-parallel groups inside NVLink domains, a job on as few pods as fit (best fit).
+  void SetTopology(const Topology* topology) { topology_ = topology; }
+  // Holds `job` (already added) until `before` has finished (offline distillation's student
+  // after its teacher pass).
+  void SetPredecessor(BatchJob* job, const BatchJob* before);
   // Lets `job` (already added) run only from start_s to end_s seconds after each midnight of the
-  // run (end_s < start_s: the window spans midnight); it is stopped write-time before the close.
+  // run (end_s < start_s: the window spans midnight): it starts no later than its checkpoint
+  // write before the end, when it is stopped (a window no longer than the write: never).
   void SetWindow(BatchJob* job, double start_s, double end_s);
   // Hands idle nodes to waiting and elastic jobs in priority order (and preempts lower-ranked
   // jobs for a higher-ranked job that cannot otherwise start, when preemption is on).
@@ -73,16 +81,23 @@ class FleetScheduler {
     int rank;
     double window_start_s = 0;  // daily window; start == end: always
     double window_end_s = 0;
+    const BatchJob* after = nullptr;  // must be done before this job starts
   };
   bool InWindow(const Entry& e) const;
-  // Schedules the next opening and closing of e's window after now.
+  // Schedules the next opening or closing of job `index`'s window after now; each then
+  // schedules the other.
   void ScheduleWindow(size_t index);
+  void ScheduleOpen(size_t index, double after_s);
+  void ScheduleClose(size_t index, double after_s);
   void OnReleased(BatchJob& job, std::vector<int> nodes);
   // Frees up to `want` nodes from jobs ranked strictly below `rank` (lowest first).
   void PreemptBelow(int rank, int want);
   int TakeIdle();
   void GiveIdle(const std::vector<int>& nodes);
   std::vector<int> TakeIdleNodes(int n);
+  // `n` idle nodes placed for `job` on the topology (TakeIdleNodes without one); empty when the
+  // topology has no placement for them.
+  std::vector<int> TakeJobNodes(const BatchJob& job, int n);
   void Touch();
 
   sim::Simulator& sim_;
@@ -95,7 +110,9 @@ class FleetScheduler {
   std::vector<int> idle_;  // idle node ids, kept sorted descending (lowest id handed first)
   std::vector<int> partition_idle_;  // the avatar partition's idle nodes (static partition)
   bool partitioned_ = false;
-  std::vector<Entry> jobs_;  // in rank order
+  const Topology* topology_ = nullptr;
+  bool unplaceable_ = false;  // a waiting job had enough idle nodes but no placement
+  std::vector<Entry> jobs_;   // in rank order
   sim::TimeWeighted avatar_node_count_;
   sim::TimeWeighted idle_count_;
   sim::TimeWeighted stranded_count_;

@@ -56,6 +56,36 @@ void AddAvatarMetrics(const AvatarWorkload& a, SummaryBuilder& s) {
   for (SummaryMetric& m : a.ExtraSummary()) s.Add(std::move(m));
 }
 
+// Offline distillation: the teacher pass against the student training (GPU-hours held, and
+// tokens per GPU-second while running), to compare with the Llama 3.2 split (workloads.md §7:
+// teacher logits 9.4% of the GPU-hours).
+void AddDistillationPhases(const RunReportInputs& in, SummaryBuilder& s) {
+  double hours[2] = {0, 0}, tokens[2] = {0, 0}, busy[2] = {0, 0};
+  bool any = false;
+  for (const BatchJob* j : in.jobs) {
+    const std::string& phase = j->params().phase;
+    if (phase != "teacher" && phase != "student") continue;
+    any = true;
+    const int k = phase == "teacher" ? 0 : 1;
+    hours[k] += j->HeldGpuSeconds() / kHour;
+    tokens[k] += j->TokensDone();
+    busy[k] += j->BusyGpuSeconds();
+  }
+  if (!any) return;
+  s.Add("distillation.teacher_tokens", tokens[0], "1", "tokens whose teacher logits were stored");
+  s.Add("distillation.teacher_gpu_hours", hours[0], "GPU h", "GPU-hours of the teacher pass");
+  s.Add("distillation.student_gpu_hours", hours[1], "GPU h", "GPU-hours of the student training");
+  s.Add("distillation.teacher_share",
+        hours[0] + hours[1] > 0 ? hours[0] / (hours[0] + hours[1]) : kNaN, "1",
+        "teacher share of distillation GPU-hours (Llama 3.2: 9.4%)");
+  s.Add("distillation.teacher_tokens_per_gpu_s", busy[0] > 0 ? tokens[0] / busy[0] : kNaN, "1/s",
+        "teacher pass tokens per GPU-second while running");
+  s.Add("distillation.student_tokens_per_gpu_s", busy[1] > 0 ? tokens[1] / busy[1] : kNaN, "1/s",
+        "student tokens per GPU-second while running");
+  s.Add("distillation.logit_storage_bytes", in.logit_storage_bytes, "B",
+        "storage the stored teacher logits of the whole job need");
+}
+
 void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
   double train_tokens = 0, distill_tokens = 0, delay = kNaN, train_pre = 0, distill_pre = 0;
   double train_lost = 0, distill_lost = 0;
@@ -63,7 +93,8 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
   for (size_t i = 0; i < in.jobs.size(); ++i) {
     const BatchJob& j = *in.jobs[i];
     const bool training = i < trainings;
-    (training ? train_tokens : distill_tokens) += j.TokensDone();
+    // An offline teacher pass generates logits for the student's tokens: counted apart.
+    if (j.params().phase != "teacher") (training ? train_tokens : distill_tokens) += j.TokensDone();
     (training ? train_pre : distill_pre) += j.preemptions();
     (training ? train_lost : distill_lost) += j.LostGpuSeconds() / kHour;
     if (training && !std::isnan(in.training_delay_s[i])) {
@@ -75,6 +106,15 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
     s.Add("training.delay_s", delay, "s", "training delay vs running alone (worst job)");
     s.Add("training.preemptions", train_pre, "1", "training preemptions");
     s.Add("training.lost_gpu_hours", train_lost, "GPU h", "training GPU-hours lost");
+    if (in.pool != nullptr && in.pool->topology) {
+      double cross = 0, running = 0;
+      for (size_t i = 0; i < trainings; ++i) {
+        cross += in.jobs[i]->CrossPodSeconds();
+        running += in.jobs[i]->RunningSeconds();
+      }
+      s.Add("training.cross_pod_time_fraction", running > 0 ? cross / running : kNaN, "1",
+            "share of training running time on nodes spanning several pods");
+    }
   }
   // Failures (when the scenario has them): interruptions by cause over all batch jobs, and the
   // share of each kind's wall time (from its first start) spent making progress.
@@ -115,7 +155,8 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
     }
   }
   if (in.jobs.size() > trainings) {
-    s.Add("distillation.tokens", distill_tokens, "1", "distillation tokens processed");
+    s.Add("distillation.tokens", distill_tokens, "1", "distillation (student) tokens processed");
+    AddDistillationPhases(in, s);
     s.Add("distillation.preemptions", distill_pre, "1", "distillation preemptions and shrinks");
     s.Add("distillation.lost_gpu_hours", distill_lost, "GPU h", "distillation GPU-hours lost");
   }
@@ -146,6 +187,8 @@ void AddBatchStateHours(const RunReportInputs& in, SummaryBuilder& s) {
 Table BuildJobsTable(const RunReportInputs& in) {
   Table t;
   TextColumn name{"name", "job name", {}}, kind{"kind", "job kind", {}};
+  TextColumn workload{"workload", "scenario workload", {}};
+  TextColumn phase{"phase", "distillation phase (teacher, student; empty otherwise)", {}};
   Column gpus{"gpus_max", "GPU", "largest allocation", {}};
   Column target{"tokens_target", "1", "token target", {}};
   Column done{"tokens_done", "1", "tokens processed", {}};
@@ -173,6 +216,8 @@ Table BuildJobsTable(const RunReportInputs& in) {
     const BatchJob& j = *in.jobs[i];
     name.values.push_back(j.params().name);
     kind.values.push_back(j.params().kind);
+    workload.values.push_back(j.workload());
+    phase.values.push_back(j.params().phase);
     gpus.values.push_back(j.params().max_gpus);
     target.values.push_back(j.params().tokens_target);
     done.values.push_back(j.TokensDone());
@@ -190,7 +235,7 @@ Table BuildJobsTable(const RunReportInputs& in) {
       by_state[k].values.push_back(j.GpuSecondsIn(states[k]) / kHour);
     }
   }
-  t.text = {name, kind};
+  t.text = {name, kind, workload, phase};
   t.numeric = {gpus, target, done,   committed, rate,  pre,     restarts,
                held, lost,   finish, delay,     stops, failures};
   for (Column& c : by_state) t.numeric.push_back(std::move(c));

@@ -26,6 +26,7 @@ struct RunReportInputs {
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations
   std::vector<double> training_delay_s;        // per training job; NaN when not measured
   uint64_t events_handled = 0;
+  double logit_storage_bytes = 0;              // offline distillation's stored logits
   double busy_gpu_seconds = 0;
 };
 

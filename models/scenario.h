@@ -13,6 +13,7 @@
 #include "models/llm_cluster.h"
 #include "models/request.h"
 #include "models/request_source.h"
+#include "models/topology.h"
 
 namespace capsim::models {
 
@@ -34,6 +35,10 @@ struct PoolSpec {
   int gpus_per_node = 8;
   double host_power_fraction = 0.3;  // host/NIC/fan power as a fraction of GPU TDP
   double server_price_usd = 0;       // per node; 0 = derive from GPU list price x server_overhead
+  // Present: the nodes' NVLink domains, racks and pods (models/topology.h); batch jobs are placed
+  // on as few pods as they fit and run slower when their data-parallel traffic crosses the
+  // oversubscribed spine. Absent: a flat pool.
+  std::optional<TopologySpec> topology;
 };
 
 struct LognormalSpec {
@@ -127,6 +132,15 @@ struct AvatarSpec {
   // Present: the replica-level pipeline (face replicas batching frames, ASR/TTS/LLM pools);
   // absent: the fleet-level model with fixed GPU shares (models/avatar_service.h).
   std::optional<AvatarReplicaSpec> replica;
+  // Present (YAML `aggregate: { sessions_per_gpu }`): the session-level model for long runs
+  // (models/avatar_session_pool.h): sessions are the only events, each holding a fixed slot of
+  // 1 / sessions_per_gpu GPU for its length; no turns. sessions_per_gpu 0 = gpu_load_target /
+  // the tier's mean GPU share over a turn cycle (the packing AvatarService does), or take it
+  // from `capsim capacity` of the replica-level pipeline.
+  struct AggregateSpec {
+    double sessions_per_gpu = 0;
+  };
+  std::optional<AggregateSpec> aggregate;
 };
 
 // How a job's step is laid out and batched; the op-level performance model prices it.

@@ -10,6 +10,7 @@
 #include "models/avatar_service.h"
 #include "models/batch_job.h"
 #include "models/disaggregated_cluster.h"
+#include "models/distillation_pricing.h"
 #include "models/fleet_scheduler.h"
 #include "models/job_throughput.h"
 #include "models/llm_cluster.h"
@@ -40,6 +41,7 @@ struct Resolved {
   std::optional<PerfModel> perf;  // when any workload is priced op by op
   const ModelSpec* serving_model = nullptr;
   int serving_nodes = 0;
+  double logit_storage_bytes = 0;  // offline distillation's stored teacher logits
 };
 
 // The request stream of a serving workload: stream ids apart from the avatar service's.
@@ -151,6 +153,16 @@ Result<Resolved> Resolve(const Scenario& sc) {
     p.tokens_per_gpu_second = rate;
     p.tokens_per_gpu_second_by_nodes = std::move(by_nodes);
     p.node_step = std::max(1, std::max(1, t.layout.tp) * std::max(1, t.layout.pp) / gpn);
+    p.group_nodes = std::max(1, std::max(1, t.layout.tp) / gpn);
+    if (t.efficiency <= 0 && r.pool->topology && r.pool->topology->pod_oversubscription > 1) {
+      // The step again with the data-parallel traffic on the oversubscribed spine.
+      Result<PerfModel> spine =
+          PerfModelFor(sc, *r.pool, 1.0 / r.pool->topology->pod_oversubscription);
+      if (!spine.ok()) return spine.status();
+      Result<PricedStep> crossing = PriceTrainingStep(*m, t, spine.value());
+      if (!crossing.ok()) return crossing.status();
+      p.cross_pod_factor = crossing.value().tokens_per_gpu_second / rate;
+    }
     p.checkpoint_interval_s = t.checkpoint_interval_s;
     p.checkpoint_write_s = t.checkpoint_write_s;
     p.restart_s = t.restart_s;
@@ -161,29 +173,50 @@ Result<Resolved> Resolve(const Scenario& sc) {
     if (teacher == nullptr) return Missing("model", d.teacher);
     const ModelSpec* student = sc.catalog.FindModel(d.student);
     if (student == nullptr) return Missing("model", d.student);
-    double rate = 0;
+    // One job per phase: online one; offline the teacher pass, then the student after it.
+    std::vector<std::pair<std::string, double>> phases;  // (phase, tokens per GPU-second)
+    const bool offline = d.mode == DistillationSpec::Mode::kOffline;
     if (d.efficiency > 0) {
-      rate =
-          TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student), d.efficiency);
+      if (offline) {
+        phases.push_back(
+            {"teacher", TokensPerGpuSecond(*r.gpu, 2 * teacher->active_params, d.efficiency)});
+        phases.push_back(
+            {"student", TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*student), d.efficiency)});
+      } else {
+        phases.push_back(
+            {"", TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
+                                    d.efficiency)});
+      }
     } else {
       if (Status s = perf_model(); !s.ok()) return s;
-      Result<PricedStep> step = PriceDistillationStep(*teacher, *student, d, *perf);
-      if (!step.ok()) return step.status();
-      rate = step.value().tokens_per_gpu_second;
+      Result<DistillationPlan> plan = PlanDistillation(*teacher, *student, d, *perf);
+      if (!plan.ok()) return plan.status();
+      for (const DistillationPhase& ph : plan.value().phases) {
+        phases.push_back({offline ? ph.name : "", ph.tokens_per_gpu_second});
+      }
+      r.logit_storage_bytes += plan.value().logit_storage_bytes;
     }
-    JobParams p;
-    p.name = d.name;
-    p.kind = "distillation";
-    p.node_step = std::max(1, std::max(1, d.layout.tp) / gpn);
-    p.gpus_per_node = gpn;
-    p.min_gpus = d.min_gpus;
-    p.max_gpus = d.max_gpus;
-    p.tokens_target = d.tokens;
-    p.tokens_per_gpu_second = rate;
-    p.checkpoint_interval_s = d.checkpoint_interval_s;
-    p.checkpoint_write_s = d.checkpoint_write_s;
-    p.restart_s = d.restart_s;
-    r.jobs.push_back(std::move(p));
+    std::string previous;
+    for (const auto& [phase, rate] : phases) {
+      JobParams p;
+      p.name = phase.empty() ? d.name : d.name + "." + phase;
+      p.kind = "distillation";
+      p.workload = d.name;
+      p.phase = phase;
+      p.after = previous;
+      p.node_step = std::max(1, std::max(1, d.layout.tp) / gpn);
+      p.group_nodes = p.node_step;
+      p.gpus_per_node = gpn;
+      p.min_gpus = d.min_gpus;
+      p.max_gpus = d.max_gpus;
+      p.tokens_target = d.tokens;
+      p.tokens_per_gpu_second = rate;
+      p.checkpoint_interval_s = d.checkpoint_interval_s;
+      p.checkpoint_write_s = d.checkpoint_write_s;
+      p.restart_s = d.restart_s;
+      previous = p.name;
+      r.jobs.push_back(std::move(p));
+    }
   }
   for (const ServingSpec& sv : sc.servings) {
     const ModelSpec* m = sc.catalog.FindModel(sv.model);
@@ -224,6 +257,15 @@ class FleetRun {
     const int avatar_rank = sc.avatars.empty() ? 0 : RankOf(sc.policy, sc.avatars[0].name, 0);
     scheduler_ = std::make_unique<FleetScheduler>(sim_, r.pool->nodes, avatar_rank,
                                                   sc.policy.preemption, sc.policy.headroom_nodes);
+    if (r.pool->topology) {
+      Result<Topology> topo = Topology::Create(r.pool->nodes, *r.pool->topology);
+      if (topo.ok()) {
+        topology_ = std::make_unique<Topology>(std::move(topo).value());
+        scheduler_->SetTopology(topology_.get());
+      } else {
+        status_ = topo.status();
+      }
+    }
     if (sc.failures.enabled && sc.failures.spare_nodes > 0) {
       spares_ = std::make_unique<SparePool>(sim_, sc.failures.spare_nodes, sc.failures.swap_s,
                                             sc.failures.repair_s);
@@ -239,10 +281,19 @@ class FleetRun {
         params.failure_stream = (uint64_t{3} << 40) + i;
       }
       jobs_.push_back(std::make_unique<BatchJob>(sim_, std::move(params), &log_, spares_.get()));
-      scheduler_->AddJob(jobs_.back().get(), RankOf(sc.policy, r.jobs[i].name, fallback));
+      BatchJob* job = jobs_.back().get();
+      job->SetTopology(topology_.get());
+      scheduler_->AddJob(job, RankOf(sc.policy, job->workload(), fallback));
       for (const PolicySpec::Window& w : sc.policy.windows) {
-        if (with_avatars && w.workload == r.jobs[i].name) {
-          scheduler_->SetWindow(jobs_.back().get(), w.start_s, w.end_s);
+        if (with_avatars && w.workload == job->workload()) {
+          scheduler_->SetWindow(job, w.start_s, w.end_s);
+        }
+      }
+    }
+    for (const auto& job : jobs_) {
+      for (const auto& before : jobs_) {
+        if (!job->params().after.empty() && before->params().name == job->params().after) {
+          scheduler_->SetPredecessor(job.get(), before.get());
         }
       }
     }
@@ -398,6 +449,7 @@ class FleetRun {
   Time horizon_;
   sim::Simulator sim_;
   JobEventLog log_;
+  std::unique_ptr<Topology> topology_;  // before scheduler_ and jobs_, which point to it
   std::unique_ptr<FleetScheduler> scheduler_;
   std::unique_ptr<SparePool> spares_;  // before jobs_: the jobs hold a pointer to it
   std::vector<std::unique_ptr<BatchJob>> jobs_;
@@ -452,6 +504,7 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
   in.spares = run.spares();
   for (const auto& j : run.jobs()) in.jobs.push_back(j.get());
   in.events_handled = run.sim().events_handled();
+  in.logit_storage_bytes = r.logit_storage_bytes;
   in.busy_gpu_seconds = run.busy_gpu_seconds();
   for (size_t i = 0; i < scenario.trainings.size(); ++i) {
     const BatchJob& job = run.job(i);

@@ -55,7 +55,8 @@ LinkBandwidths LinksFor(const Catalog& catalog, const PoolSpec& pool) {
   return links;
 }
 
-Result<PerfModel> PerfModelFor(const Scenario& scenario, const PoolSpec& pool) {
+Result<PerfModel> PerfModelFor(const Scenario& scenario, const PoolSpec& pool,
+                               double scale_out_factor) {
   const GpuSpec* gpu = scenario.catalog.FindGpu(pool.gpu);
   if (gpu == nullptr) return Status::Error("unknown GPU '" + pool.gpu + "'");
   const CalibrationProfile* profile = scenario.ProfileFor(pool.gpu);
@@ -63,7 +64,8 @@ Result<PerfModel> PerfModelFor(const Scenario& scenario, const PoolSpec& pool) {
     return Status::Error("no calibration profile for GPU '" + pool.gpu +
                          "': add it under calibration: in the scenario");
   }
-  const LinkBandwidths links = LinksFor(scenario.catalog, pool);
+  LinkBandwidths links = LinksFor(scenario.catalog, pool);
+  links.scale_out_bytes_per_s *= scale_out_factor;
   if (links.scale_out_bytes_per_s <= 0) {
     return Status::Error("no scale-out bandwidth for GPU '" + pool.gpu +
                          "': the catalog needs a node with NICs for it or a scale-out network");

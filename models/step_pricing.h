@@ -25,9 +25,11 @@ struct PricedStep {
 // The links of the pool's GPU: its scale-up bandwidth and its share of the node's NICs.
 LinkBandwidths LinksFor(const Catalog& catalog, const PoolSpec& pool);
 
-// A performance model for the pool's GPU from the scenario's calibration profile; an error
-// naming the GPU when the scenario has no profile for it.
-Result<PerfModel> PerfModelFor(const Scenario& scenario, const PoolSpec& pool);
+// A performance model for the pool's GPU from the scenario's calibration profile, its scale-out
+// bandwidth multiplied by `scale_out_factor` (e.g. 1 / pod oversubscription for traffic that
+// crosses pods); an error naming the GPU when the scenario has no profile for it.
+Result<PerfModel> PerfModelFor(const Scenario& scenario, const PoolSpec& pool,
+                               double scale_out_factor = 1.0);
 
 // Prices one optimizer step of a training gang laid out as `job.layout` (including the 1F1B
 // pipeline bubble); an error when the layout does not split the model evenly.

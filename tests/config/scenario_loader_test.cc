@@ -169,7 +169,32 @@ TEST_F(ScenarioLoaderTest, UnknownKeyWithoutCloseMatchListsAllowedKeys) {
       Problems(Replace(kMinimalScenario, "      site: s\n", "      site: s\n      colour: blue\n")),
       ElementsAre(At(11, 7,
                      "fleet.pools[0].colour: unknown key 'colour'; allowed keys: name, "
-                     "site, gpu, nodes, gpus_per_node, host_power_fraction, server_price")));
+                     "site, gpu, nodes, gpus_per_node, host_power_fraction, server_price, "
+                     "topology")));
+}
+
+TEST_F(ScenarioLoaderTest, PoolTopology) {
+  const std::string pool_line = "      gpus_per_node: 8\n";
+  Result<models::Scenario> r = Load(Replace(
+      kMinimalScenario, pool_line,
+      pool_line + "      topology: { nodes_per_rack: 2, racks_per_pod: 1, "
+                  "pod_oversubscription: 7 }\n"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r.value().pools[0].topology.has_value());
+  EXPECT_EQ(r.value().pools[0].topology->nodes_per_domain, 1);
+  EXPECT_EQ(r.value().pools[0].topology->nodes_per_rack, 2);
+  EXPECT_EQ(r.value().pools[0].topology->racks_per_pod, 1);
+  EXPECT_DOUBLE_EQ(r.value().pools[0].topology->pod_oversubscription, 7);
+  // A domain straddling racks, and an oversubscription below 1.
+  EXPECT_THAT(
+      Problems(Replace(kMinimalScenario, pool_line,
+                       pool_line + "      topology: { nodes_per_domain: 3, nodes_per_rack: 4 }\n")),
+      ElementsAre(At(14, 17,
+                     "fleet.pools[0].topology: nodes_per_rack (4) must be a multiple "
+                     "of nodes_per_domain (3): a scale-up domain must not straddle racks")));
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, pool_line,
+                               pool_line + "      topology: { pod_oversubscription: 0.5 }\n")),
+              ElementsAre(HasSubstr("fleet.pools[0].topology.pod_oversubscription: must be")));
 }
 
 TEST_F(ScenarioLoaderTest, MappingWhereAScalarIsExpected) {

@@ -175,6 +175,51 @@ TEST(SharedFleet, TimeAloneMatchesTheJobArithmetic) {
   EXPECT_EQ(TimeAloneToReach(s, s.trainings[0], 0), 0);
 }
 
+// Offline distillation runs as two jobs: the teacher pass storing logits, then the student
+// reading them; the student starts only once the teacher has finished. At 40% of the 1 PFLOP/s
+// test GPU the teacher (2 x 1e9 active FLOPs per token) makes 2e5 tokens per GPU-second and the
+// student (6 x 1e9) 6.67e4.
+TEST(SharedFleet, OfflineDistillationRunsTheTeacherPassBeforeTheStudent) {
+  Scenario s = testing::TestScenario(4);
+  DistillationSpec d;
+  d.name = "distill";
+  d.teacher = "moe-10b";
+  d.student = "dense-1b";
+  d.min_gpus = 8;
+  d.max_gpus = 16;
+  d.tokens = 3.2e9;
+  d.efficiency = 0.4;
+  d.mode = DistillationSpec::Mode::kOffline;
+  s.distillations.push_back(d);
+  s.policy.order = {"distill"};
+  Result<RunResult> r = RunScenario(s, Seed(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const RunResult& res = r.value();
+  EXPECT_NEAR(Metric(res, "distillation.teacher_tokens_per_gpu_s"), 2e5, 1);
+  EXPECT_NEAR(Metric(res, "distillation.student_tokens_per_gpu_s"), 1e15 * 0.4 / 6e9, 1);
+  EXPECT_DOUBLE_EQ(Metric(res, "distillation.teacher_tokens"), 3.2e9);
+  EXPECT_DOUBLE_EQ(Metric(res, "distillation.tokens"), 3.2e9);  // the student's, not doubled
+  // Busy time is tokens / (rate x 16 GPUs): teacher 1,000 s, student 3,000 s; the rest of the
+  // held time is one 300 s start each plus checkpoints, so the share sits near 1300 / 4600.
+  const double share = Metric(res, "distillation.teacher_share");
+  EXPECT_GT(share, 0.2);
+  EXPECT_LT(share, 0.3);
+  // The student's first event comes after the teacher's "finished".
+  const Table& e = res.job_events;
+  double teacher_done = -1, student_start = -1;
+  for (size_t i = 0; i < e.numeric[0].values.size(); ++i) {
+    const std::string& job = e.text[0].values[i];
+    const std::string& ev = e.text[1].values[i];
+    if (job == "distill.teacher" && ev == "finished") teacher_done = e.numeric[0].values[i];
+    if (job == "distill.student" && student_start < 0) student_start = e.numeric[0].values[i];
+  }
+  ASSERT_GT(teacher_done, 0);
+  EXPECT_GE(student_start, teacher_done);
+  ASSERT_EQ(res.jobs.text.size(), 4u);  // name, kind, workload, phase
+  EXPECT_EQ(res.jobs.text[2].values, (std::vector<std::string>{"distill", "distill"}));
+  EXPECT_EQ(res.jobs.text[3].values, (std::vector<std::string>{"teacher", "student"}));
+}
+
 TEST(SharedFleet, UnknownCatalogEntriesAreErrors) {
   Scenario s = Shared();
   s.trainings[0].model = "no-such-model";

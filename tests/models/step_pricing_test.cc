@@ -106,6 +106,28 @@ TEST(StepPricing, PerfModelNeedsTheScenarioProfile) {
   EXPECT_TRUE(ok.ok()) << ok.status().ToString();
 }
 
+// Traffic across oversubscribed pods: the scale-out bandwidth divided by 7 (the Llama 3
+// cluster's 1:7 between pods, facilities-and-finance.md §7) slows a step whose data-parallel
+// all-reduce crosses nodes, and leaves the compute alone.
+TEST(StepPricing, ScaleOutFactorSlowsTheDataParallelStep) {
+  Scenario sc = testing::TestScenario(4);
+  sc.profiles.push_back(FlatProfile());
+  NetworkSpec fabric;
+  fabric.name = "fabric";
+  fabric.bandwidth = 50e9;
+  sc.catalog.networks.push_back(fabric);
+  sc.catalog.models.push_back(Llama8b());
+  Result<PerfModel> full = PerfModelFor(sc, sc.pools[0]);
+  Result<PerfModel> spine = PerfModelFor(sc, sc.pools[0], 1.0 / 7);
+  ASSERT_TRUE(full.ok() && spine.ok());
+  EXPECT_DOUBLE_EQ(spine.value().links().scale_out_bytes_per_s, 50e9 / 7);
+  Result<PricedStep> a = PriceTrainingStep(Llama8b(), Job(8, 1, 4), full.value());
+  Result<PricedStep> b = PriceTrainingStep(Llama8b(), Job(8, 1, 4), spine.value());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_LT(b.value().tokens_per_gpu_second, a.value().tokens_per_gpu_second);
+  EXPECT_DOUBLE_EQ(TotalFlops(a.value().ops), TotalFlops(b.value().ops));
+}
+
 TEST(StepPricing, LinksComeFromTheGpuAndItsNode) {
   Scenario sc = testing::TestScenario(4);
   sc.catalog.gpus[0].scale_up_bandwidth = 450e9;
