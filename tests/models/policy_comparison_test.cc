@@ -13,13 +13,7 @@
 namespace capsim::models {
 namespace {
 
-double Metric(const RunResult& r, const std::string& key) {
-  for (const SummaryMetric& m : r.summary) {
-    if (m.key == key) return m.value;
-  }
-  ADD_FAILURE() << "no metric " << key;
-  return NAN;
-}
+using testing::Metric;
 
 const Column& Series(const RunResult& r, const std::string& name) {
   for (const Column& c : r.timeseries.series) {
@@ -61,15 +55,7 @@ Scenario Contention() {
   a.peak_time_s = 3 * 3600;
   s.trainings.push_back(testing::TestTraining(48, 1e13));
   s.trainings[0].min_gpus = 32;
-  DistillationSpec d;
-  d.name = "distill";
-  d.teacher = "moe-10b";
-  d.student = "dense-1b";
-  d.min_gpus = 8;
-  d.max_gpus = 16;
-  d.tokens = 1e13;
-  d.efficiency = 0.4;
-  s.distillations.push_back(d);
+  s.distillations.push_back(testing::TestDistillation(1e13));
   s.policy.name = "strict";
   s.policy.order = {"avatar", "train", "distill"};
   s.policy.elastic = false;

@@ -62,13 +62,7 @@ TEST(ServingWorkload, BusyGpuSecondsCountEveryReplicasGpus) {
   }
 }
 
-double Metric(const RunResult& r, const std::string& key) {
-  for (const SummaryMetric& m : r.summary) {
-    if (m.key == key) return m.value;
-  }
-  ADD_FAILURE() << "no metric " << key;
-  return NAN;
-}
+using testing::Metric;
 
 const Column* Series(const RunResult& r, const std::string& name) {
   for (const Column& c : r.timeseries.series) {

@@ -11,13 +11,7 @@
 namespace capsim::models {
 namespace {
 
-double Metric(const RunResult& r, const std::string& key) {
-  for (const SummaryMetric& m : r.summary) {
-    if (m.key == key) return m.value;
-  }
-  ADD_FAILURE() << "no metric " << key;
-  return NAN;
-}
+using testing::Metric;
 
 RunOptions Seed(uint64_t seed) {
   RunOptions o;
@@ -33,15 +27,7 @@ Scenario Shared() {
   s.avatars[0].arrivals.peak_to_mean = 2.3;
   s.avatars[0].arrivals.peak_time_s = 3 * 3600;
   s.trainings.push_back(testing::TestTraining(32, 1e12));
-  DistillationSpec d;
-  d.name = "distill";
-  d.teacher = "moe-10b";
-  d.student = "dense-1b";
-  d.min_gpus = 8;
-  d.max_gpus = 16;
-  d.tokens = 1e12;
-  d.efficiency = 0.4;
-  s.distillations.push_back(d);
+  s.distillations.push_back(testing::TestDistillation(1e12));
   s.policy.order = {"avatar", "distill", "train"};
   return s;
 }
@@ -181,14 +167,7 @@ TEST(SharedFleet, TimeAloneMatchesTheJobArithmetic) {
 // student (6 x 1e9) 6.67e4.
 TEST(SharedFleet, OfflineDistillationRunsTheTeacherPassBeforeTheStudent) {
   Scenario s = testing::TestScenario(4);
-  DistillationSpec d;
-  d.name = "distill";
-  d.teacher = "moe-10b";
-  d.student = "dense-1b";
-  d.min_gpus = 8;
-  d.max_gpus = 16;
-  d.tokens = 3.2e9;
-  d.efficiency = 0.4;
+  DistillationSpec d = testing::TestDistillation(3.2e9);
   d.mode = DistillationSpec::Mode::kOffline;
   s.distillations.push_back(d);
   s.policy.order = {"distill"};

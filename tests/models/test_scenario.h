@@ -1,6 +1,12 @@
 #ifndef CAPSIM_TESTS_MODELS_TEST_SCENARIO_H_
 #define CAPSIM_TESTS_MODELS_TEST_SCENARIO_H_
 
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+
+#include "models/result.h"
 #include "models/scenario.h"
 
 namespace capsim::models::testing {
@@ -73,6 +79,28 @@ inline TrainingSpec TestTraining(int gpus, double tokens) {
   t.checkpoint_write_s = 60;
   t.restart_s = 600;
   return t;
+}
+
+// A distillation of moe-10b into dense-1b at 40% MFU on 8-16 GPUs.
+inline DistillationSpec TestDistillation(double tokens) {
+  DistillationSpec d;
+  d.name = "distill";
+  d.teacher = "moe-10b";
+  d.student = "dense-1b";
+  d.min_gpus = 8;
+  d.max_gpus = 16;
+  d.tokens = tokens;
+  d.efficiency = 0.4;
+  return d;
+}
+
+// The summary metric `key` of a run (a test failure and NaN when absent).
+inline double Metric(const RunResult& r, const std::string& key) {
+  for (const SummaryMetric& m : r.summary) {
+    if (m.key == key) return m.value;
+  }
+  ADD_FAILURE() << "no metric " << key;
+  return NAN;
 }
 
 }  // namespace capsim::models::testing
