@@ -16,7 +16,8 @@ FleetScheduler::FleetScheduler(sim::Simulator& sim, int nodes, int avatar_rank, 
       grow_reserve_(grow_reserve),
       avatar_node_count_(sim.Now(), 0),
       idle_count_(sim.Now(), nodes),
-      stranded_count_(sim.Now(), 0) {
+      stranded_count_(sim.Now(), 0),
+      serving_node_count_(sim.Now(), 0) {
   assert(nodes > 0);
   for (int i = nodes - 1; i >= 0; --i) idle_.push_back(i);
 }
@@ -123,6 +124,7 @@ void FleetScheduler::OnReleased(BatchJob& job, std::vector<int> nodes) {
 
 void FleetScheduler::Touch() {
   avatar_node_count_.Set(sim_.Now(), avatar_nodes_);
+  serving_node_count_.Set(sim_.Now(), reserved_nodes_);
   const double idle = static_cast<double>(idle_.size() + partition_idle_.size());
   idle_count_.Set(sim_.Now(), idle);
   bool blocked = false;
@@ -268,6 +270,26 @@ bool FleetScheduler::ReserveNodes(int count) {
   reserved_nodes_ += count;
   Touch();
   return true;
+}
+
+std::vector<int> FleetScheduler::GrantNodes(int count, int rank) {
+  if (count <= 0) return {};
+  if (idle_nodes() < count && preemption_) PreemptBelow(rank, count);
+  if (idle_nodes() < count) {
+    Reallocate();  // nodes freed by a partial preemption go back to the jobs
+    return {};
+  }
+  std::vector<int> nodes = TakeIdleNodes(count);
+  reserved_nodes_ += count;
+  Reallocate();
+  return nodes;
+}
+
+void FleetScheduler::ReturnNodes(const std::vector<int>& nodes) {
+  assert(static_cast<int>(nodes.size()) <= reserved_nodes_);
+  reserved_nodes_ -= static_cast<int>(nodes.size());
+  GiveIdle(nodes);
+  Reallocate();
 }
 
 void FleetScheduler::OnJobFinished(BatchJob& job) {

@@ -56,6 +56,11 @@ class FleetScheduler {
   // Takes `count` idle nodes for the whole run (LLM serving replicas: never preempted); false,
   // taking nothing, when fewer are idle. Call before Reallocate().
   bool ReserveNodes(int count);
+  // `count` nodes for an autoscaled serving workload of priority `rank`: idle ones, else (with
+  // preemption) taken from lower-ranked jobs; empty, taking nothing, when they cannot all be had.
+  std::vector<int> GrantNodes(int count, int rank);
+  // Takes back nodes given by GrantNodes and reallocates them.
+  void ReturnNodes(const std::vector<int>& nodes);
   // Called when a job finishes: its nodes become idle and are reallocated.
   void OnJobFinished(BatchJob& job);
 
@@ -64,7 +69,10 @@ class FleetScheduler {
   int idle_nodes() const { return static_cast<int>(idle_.size()); }
   int partition_idle_nodes() const { return static_cast<int>(partition_idle_.size()); }
   int avatar_nodes() const { return avatar_nodes_; }
+  // Nodes held by serving workloads now (ReserveNodes and GrantNodes).
   int reserved_nodes() const { return reserved_nodes_; }
+  // Node-seconds held by serving workloads so far.
+  double ServingNodeSeconds() const { return serving_node_count_.Integral(sim_.Now()); }
   // Jobs neither running nor done.
   int waiting_jobs() const;
   // Node-seconds the avatar service has held so far.
@@ -116,6 +124,7 @@ class FleetScheduler {
   sim::TimeWeighted avatar_node_count_;
   sim::TimeWeighted idle_count_;
   sim::TimeWeighted stranded_count_;
+  sim::TimeWeighted serving_node_count_;
 };
 
 }  // namespace capsim::models

@@ -276,7 +276,7 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
           "GPU-hours of avatar stage work (summed GPU shares)");
   }
   if (in.serving != nullptr) {
-    s.Add("gpu_hours.serving", in.scheduler->reserved_nodes() * gpn * sc.horizon_s / kHour, "GPU h",
+    s.Add("gpu_hours.serving", in.scheduler->ServingNodeSeconds() * gpn / kHour, "GPU h",
           "GPU-hours held by LLM serving replicas");
   }
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");

@@ -422,5 +422,36 @@ TEST(FleetScheduler, TopologyPlacesGangsInOnePodAndCrossPodJobsRunSlower) {
   EXPECT_NEAR(wide.CrossPodSeconds(), 100, 1e-9);
 }
 
+// Serving grants: idle nodes first, then a lower-ranked gang stopped whole; a higher-ranked job
+// is never touched, and a grant that cannot be met whole takes nothing.
+TEST(FleetScheduler, ServingGrantsPreemptOnlyLowerRanksAndAreAllOrNothing) {
+  sim::Simulator sim;
+  FleetScheduler sched(sim, 6, /*avatar_rank=*/0, /*preemption=*/true);
+  BatchJob high(sim, RunnableJob("high", 16, 16), nullptr);  // 2 nodes, rank 1
+  BatchJob low(sim, RunnableJob("low", 24, 24), nullptr);    // 3 nodes, rank 3
+  sched.AddJob(&high, 1);
+  sched.AddJob(&low, 3);
+  sched.Reallocate();
+  ASSERT_EQ(sched.idle_nodes(), 1);
+  std::vector<int> a = sched.GrantNodes(1, /*rank=*/2);  // the idle node
+  EXPECT_EQ(a.size(), 1u);
+  EXPECT_EQ(low.preemptions(), 0);
+  std::vector<int> b = sched.GrantNodes(2, 2);  // the low gang stops whole; one node stays idle
+  EXPECT_EQ(b.size(), 2u);
+  EXPECT_EQ(low.state(), BatchJob::State::kWaiting);
+  EXPECT_EQ(sched.idle_nodes(), 1);
+  EXPECT_EQ(sched.reserved_nodes(), 3);
+  // Two more would need the higher-ranked job's nodes: nothing is taken.
+  EXPECT_TRUE(sched.GrantNodes(2, 2).empty());
+  EXPECT_NE(high.state(), BatchJob::State::kWaiting);
+  EXPECT_EQ(sched.reserved_nodes(), 3);
+  sim.RunUntil(Time::FromSeconds(100));
+  sched.ReturnNodes(b);  // the gang fits again and restarts
+  EXPECT_EQ(sched.reserved_nodes(), 1);
+  EXPECT_EQ(low.state(), BatchJob::State::kRestarting);
+  sim.RunUntil(Time::FromSeconds(200));
+  EXPECT_DOUBLE_EQ(sched.ServingNodeSeconds(), 3 * 100.0 + 1 * 100.0);
+}
+
 }  // namespace
 }  // namespace capsim::models
