@@ -242,6 +242,46 @@ Table BuildJobsTable(const RunReportInputs& in) {
   return t;
 }
 
+// GPU-hours of the pool by workload and state, one row each: what the summary's gpu_hours.*
+// give, in a long table for plots (the rows add up to the pool's GPU-hours).
+Table BuildGpuHoursTable(const RunReportInputs& in) {
+  TextColumn workload{"workload", "workload (or 'pool' for unallocated GPUs)", {}};
+  TextColumn state{"state", "state of the GPUs", {}};
+  Column hours{"gpu_hours", "GPU h", "GPU-hours", {}};
+  auto add = [&](const std::string& w, const std::string& st, double h) {
+    workload.values.push_back(w);
+    state.values.push_back(st);
+    hours.values.push_back(h);
+  };
+  const int gpn = in.pool->gpus_per_node;
+  const double avatar_h = in.scheduler->AvatarNodeSeconds() * gpn / kHour;
+  if (in.avatar != nullptr) {
+    const double busy = in.avatar->DemandGpuSeconds() / kHour;
+    add(in.avatar->spec().name, "busy", busy);
+    add(in.avatar->spec().name, "held_idle", std::max(0.0, avatar_h - busy));
+  }
+  if (in.serving != nullptr) {
+    const double held = in.scheduler->ServingNodeSeconds() * gpn / kHour;
+    const double busy = in.serving->BusyGpuSeconds() / kHour;
+    add("serving", "busy", busy);
+    add("serving", "held_idle", std::max(0.0, held - busy));
+  }
+  using State = BatchJob::State;
+  for (const BatchJob* j : in.jobs) {
+    for (State st : {State::kRunning, State::kCheckpointing, State::kRestarting, State::kFailed}) {
+      add(j->params().name, BatchJob::StateName(st), j->GpuSecondsIn(st) / kHour);
+    }
+  }
+  const double idle = in.scheduler->IdleNodeSeconds() * gpn / kHour;
+  const double stranded = in.scheduler->StrandedNodeSeconds() * gpn / kHour;
+  add("pool", "stranded", stranded);
+  add("pool", "idle", std::max(0.0, idle - stranded));
+  Table t;
+  t.text = {workload, state};
+  t.numeric = {hours};
+  return t;
+}
+
 Table BuildJobEventsTable(const JobEventLog& log) {
   Table t;
   t.text = {{"job", "job name", log.job}, {"event", "state change", log.event}};
@@ -319,6 +359,7 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   result.summary = s.Take();
   result.jobs = BuildJobsTable(in);
   result.job_events = BuildJobEventsTable(log);
+  result.extra_tables.emplace_back("gpu_hours", BuildGpuHoursTable(in));
   return result;
 }
 

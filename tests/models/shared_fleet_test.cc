@@ -62,6 +62,18 @@ TEST(SharedFleet, GpuHoursAddUpToThePool) {
   EXPECT_NEAR(Metric(v, "gpu_hours.avatar") + Metric(v, "gpu_hours.training") +
                   Metric(v, "gpu_hours.distillation") + Metric(v, "gpu_hours.idle"),
               total, 1e-6 * total);
+  // The jobs' state hours add up to what they held; the gpu_hours table (workload x state) adds
+  // up to the pool.
+  EXPECT_NEAR(Metric(v, "gpu_hours.training_running") + Metric(v, "gpu_hours.training_checkpointing") +
+                  Metric(v, "gpu_hours.training_restarting") + Metric(v, "gpu_hours.training_failed"),
+              Metric(v, "gpu_hours.training"), 1e-6 * total);
+  double table_sum = 0;
+  for (const auto& [name, t] : v.extra_tables) {
+    if (name != "gpu_hours") continue;
+    for (double h : t.numeric[0].values) table_sum += h;
+  }
+  EXPECT_NEAR(table_sum, total, 1e-6 * total);
+  EXPECT_LE(Metric(v, "gpu_hours.stranded"), Metric(v, "gpu_hours.idle") + 1e-9);
   // The timeseries covers the horizon at the sampling interval.
   EXPECT_EQ(v.timeseries.time.values.size(), 6 * 3600 / 600 + 1u);
   EXPECT_EQ(v.timeseries.time.values.back(), 6 * 3600.0);
