@@ -34,8 +34,9 @@ constexpr double kDefaultNetworkLatencyS = 0.050;
 
 const std::vector<std::string> kKinds = {"avatar", "training", "distillation", "llm-serving"};
 const std::vector<std::string> kAvatarKeys = {
-    "name",          "kind",          "tier",   "fps",       "arrivals", "session_length", "turns",
-    "latency_sigma", "frame_time_cv", "stages", "admission", "slo",      "replica"};
+    "name",           "kind",  "tier",          "fps",           "arrivals",
+    "session_length", "turns", "latency_sigma", "frame_time_cv", "stages",
+    "admission",      "slo",   "replica",       "aggregate"};
 const std::vector<std::string> kTrainingKeys = {
     "name", "kind", "model", "gpus", "tokens", "efficiency", "checkpoint", "parallelism", "batch"};
 const std::vector<std::string> kDistillationKeys = {
@@ -178,6 +179,23 @@ void ReadAvatar(const MapReader& item, const WorkloadContext& ctx, models::Avata
   slo.GetQuantity("ttff_p99", Dimension::kTime, &s->slo_ttff_p99_s, Need::kOptional,
                   Bound::kPositive);
   slo.GetQuantity("frame_miss_rate", Dimension::kFraction, &s->slo_frame_miss_rate);
+
+  // The session-level model (models/avatar_session_pool.h); sessions_per_gpu absent (0) = derived
+  // from gpu_load_target and the stages' mean GPU share.
+  if (item.Has("aggregate")) {
+    const MapReader aggregate = item.GetMap("aggregate", {"sessions_per_gpu"});
+    if (aggregate.valid()) {
+      models::AvatarSpec::AggregateSpec a;
+      aggregate.GetQuantity("sessions_per_gpu", Dimension::kDimensionless, &a.sessions_per_gpu,
+                            Need::kOptional, Bound::kPositive);
+      s->aggregate = a;
+    }
+    if (item.Has("replica")) {
+      item.Report("aggregate",
+                  "give either replica (replica-level pipeline) or aggregate (session-level "
+                  "model), not both");
+    }
+  }
 }
 
 // Checks that `key` of `item` names a model of the catalog.

@@ -8,6 +8,7 @@
 
 #include "models/avatar_pipeline.h"
 #include "models/avatar_service.h"
+#include "models/avatar_session_pool.h"
 #include "models/batch_job.h"
 #include "models/disaggregated_cluster.h"
 #include "models/distillation_pricing.h"
@@ -325,6 +326,9 @@ class FleetRun {
         } else {
           status_ = p.status();
         }
+      } else if (sc.avatars[0].aggregate) {
+        avatar_ = std::make_unique<AvatarSessionPool>(sim_, sc.avatars[0], *r.pool, sc.policy,
+                                                      *scheduler_, seed, /*workload_index=*/0);
       } else {
         avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
                                                   *scheduler_, seed, /*workload_index=*/0);

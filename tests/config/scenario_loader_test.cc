@@ -1,6 +1,7 @@
 #include "config/scenario_loader.h"
 
 #include <gmock/gmock.h>
+#include <filesystem>
 #include <gtest/gtest.h>
 
 #include "tests/config/test_files.h"
@@ -504,6 +505,32 @@ TEST_F(FailuresLoaderTest, Errors) {
   EXPECT_NE(problems("failures={repair: -5 min}").find("failures.repair"), std::string::npos);
   EXPECT_NE(problems("failures={repair: 5 GB}").find("failures.repair"), std::string::npos);
   EXPECT_NE(problems("failures={rate: 2}").find("unknown key 'rate'"), std::string::npos);
+}
+
+// Every scenario shipped in scenarios/ loads, and the 30-day contention scenario keeps the
+// Llama 3 cluster figures it cites (facilities-and-finance.md §7; workloads.md §8).
+TEST_F(ScenarioLoaderTest, EveryShippedScenarioLoads) {
+  int loaded = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(CAPSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    Result<models::Scenario> r = LoadScenario(entry.path().string());
+    EXPECT_TRUE(r.ok()) << entry.path() << ": " << r.status().ToString();
+    ++loaded;
+  }
+  EXPECT_GE(loaded, 5);
+  Result<models::Scenario> r =
+      LoadScenario(std::string(CAPSIM_SOURCE_DIR) + "/scenarios/contention-30d.yaml");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::Scenario& s = r.value();
+  EXPECT_EQ(s.pools[0].nodes * s.pools[0].gpus_per_node, 24576);
+  ASSERT_TRUE(s.pools[0].topology.has_value());
+  EXPECT_EQ(s.pools[0].topology->nodes_per_rack * s.pools[0].topology->racks_per_pod * 8, 3072);
+  EXPECT_DOUBLE_EQ(s.pools[0].topology->pod_oversubscription, 7);
+  EXPECT_EQ(s.trainings[0].gpus, 16384);
+  EXPECT_TRUE(s.avatars[0].aggregate.has_value());
+  EXPECT_TRUE(s.failures.enabled);
+  EXPECT_DOUBLE_EQ(s.horizon_s, 30 * 86400);
 }
 
 }  // namespace

@@ -445,3 +445,74 @@ TEST_F(DistillationModeTest, BadLogitValues) {
 
 }  // namespace
 }  // namespace capsim::config
+
+namespace capsim::config {
+namespace {
+
+using ::testing::ElementsAre;
+using testing::kMinimalScenario;
+using testing::Replace;
+
+// kMinimalScenario's avatar with `block` after its admission line (so `block` starts at line 22).
+std::string WithAvatarBlock(const std::string& block) {
+  return Replace(kMinimalScenario, "    admission: { max_sessions: 100 }\n",
+                 "    admission: { max_sessions: 100 }\n" + block);
+}
+
+TEST_F(WorkloadLoaderTest, AvatarAggregateKey) {
+  Result<models::Scenario> r = Load(kMinimalScenario);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_FALSE(r.value().avatars.at(0).aggregate.has_value());  // absent: the turn-level model
+
+  r = Load(WithAvatarBlock("    aggregate: { sessions_per_gpu: 2.5 }\n"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_TRUE(r.value().avatars.at(0).aggregate.has_value());
+  EXPECT_DOUBLE_EQ(r.value().avatars.at(0).aggregate->sessions_per_gpu, 2.5);
+
+  // sessions_per_gpu is optional: 0 = gpu_load_target / the mean share.
+  for (const char* block : {"    aggregate: {}\n", "    aggregate:\n"}) {
+    r = Load(WithAvatarBlock(block));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r.value().avatars.at(0).aggregate.has_value()) << block;
+    EXPECT_DOUBLE_EQ(r.value().avatars.at(0).aggregate->sessions_per_gpu, 0);
+  }
+}
+
+TEST_F(WorkloadLoaderTest, AvatarAggregateBadValues) {
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { sessions_per_gpu: 0 }\n")),
+              ElementsAre(At(22, 36,
+                             "workloads[0].aggregate.sessions_per_gpu: must be positive, got "
+                             "'0'")));
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { sessions_per_gpu: -2 }\n")),
+              ElementsAre(At(22, 36,
+                             "workloads[0].aggregate.sessions_per_gpu: must be positive, got "
+                             "'-2'")));
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { sessions_per_gpu: many }\n")),
+              ElementsAre(At(22, 36,
+                             "workloads[0].aggregate.sessions_per_gpu: 'many' is not a number; "
+                             "expected a number such as '1.2'")));
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { sesions_per_gpu: 2 }\n")),
+              ElementsAre(At(22, 18,
+                             "workloads[0].aggregate.sesions_per_gpu: unknown key "
+                             "'sesions_per_gpu'; did you mean 'sessions_per_gpu'?")));
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: 2\n")),
+              ElementsAre(At(22, 16,
+                             "workloads[0].aggregate: expected a mapping with keys "
+                             "sessions_per_gpu, got '2'")));
+}
+
+TEST_F(WorkloadLoaderTest, AvatarAggregateAndReplicaAreExclusive) {
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { sessions_per_gpu: 2 }\n"
+                                       "    replica:\n"
+                                       "      face_model: musetalk-256\n"
+                                       "      asr: { gpus: 1 }\n"
+                                       "      tts: { gpus: 1 }\n"
+                                       "      llm: { model: llama-3-8b }\n"
+                                       "      encode: { on: cpu }\n")),
+              ElementsAre(At(22, 16,
+                             "workloads[0].aggregate: give either replica (replica-level "
+                             "pipeline) or aggregate (session-level model), not both")));
+}
+
+}  // namespace
+}  // namespace capsim::config
