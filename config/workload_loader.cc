@@ -251,11 +251,16 @@ int PoolGpus(const WorkloadContext& ctx) {
 void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training, int gpus,
                 models::StepLayout* l) {
   const std::vector<std::string> keys =
-      training ? std::vector<std::string>{"tp", "pp", "dp"} : std::vector<std::string>{"tp"};
+      training ? std::vector<std::string>{"tp", "pp", "dp", "ep", "distributed_optimizer",
+                                          "dp_overlap"}
+               : std::vector<std::string>{"tp"};
   const MapReader p = item.GetMap("parallelism", keys);
   p.GetInt("tp", &l->tp, Need::kOptional, Bound::kAtLeastOne);
   p.GetInt("pp", &l->pp, Need::kOptional, Bound::kAtLeastOne);
   p.GetInt("dp", &l->dp, Need::kOptional, Bound::kAtLeastOne);
+  p.GetInt("ep", &l->ep, Need::kOptional, Bound::kAtLeastOne);
+  p.GetBool("distributed_optimizer", &l->distributed_optimizer);
+  p.GetQuantity("dp_overlap", Dimension::kFraction, &l->dp_overlap);
   const MapReader b = item.GetMap(
       "batch", training ? std::vector<std::string>{"global", "seq_len", "micro"}
                         : std::vector<std::string>{"seq_len", "micro"});

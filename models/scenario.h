@@ -151,6 +151,11 @@ struct StepLayout {
   int64_t seq_len = 4096;           // tokens per sequence
   double global_batch_tokens = 4e6; // tokens per optimizer step (training)
   int micro_batch_seqs = 1;         // sequences per micro-batch
+  int ep = 1;                       // expert parallel (MoE; carved out of dp, dp % ep == 0)
+  bool distributed_optimizer = false;  // ZeRO-1: reduce-scatter gradients, shard Adam
+  // Share of the backward pass's compute time the data-parallel gradient traffic can hide
+  // behind (bucketed reduction during backward, as Megatron/FSDP do); 0 = none overlapped.
+  double dp_overlap = 0;
 };
 
 // A gang-scheduled training job on a fixed number of GPUs.

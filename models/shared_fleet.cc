@@ -87,7 +87,8 @@ Result<std::vector<double>> ElasticRates(const ModelSpec& m, const TrainingSpec&
   double per_gpu = 0;
   for (int nodes = t.min_gpus / gpn; nodes <= t.gpus / gpn; ++nodes) {
     const int gpus = nodes * gpn;
-    const int dp = gpus / group;
+    const int ep = std::max(1, t.layout.ep);
+    const int dp = gpus / group / ep * ep;  // expert parallelism is carved out of dp
     if (dp != priced_dp) {
       TrainingSpec at = t;
       at.gpus = dp * group;

@@ -16,6 +16,8 @@ Parallelism LayoutOf(const StepLayout& l, const GpuSpec& gpu, int dp) {
   p.pp = std::max(1, l.pp);
   p.dp = std::max(1, dp);
   p.scale_up_domain = std::max(1, gpu.scale_up_domain);
+  p.ep = std::max(1, l.ep);
+  p.distributed_optimizer = l.distributed_optimizer;
   return p;
 }
 
@@ -84,7 +86,19 @@ Result<PricedStep> PriceTrainingStep(const ModelSpec& model, const TrainingSpec&
   const auto tokens = static_cast<int64_t>(l.global_batch_tokens);
   step.ops = TrainingStepOps(model, par, tokens, l.seq_len, l.micro_batch_seqs);
   const double micro = TrainingMicroBatches(par, tokens, l.seq_len, l.micro_batch_seqs);
-  step.step_time_s = perf.StepTime(step.ops) / (1.0 - PipelineBubbleFraction(par.pp, micro));
+  // The data-parallel gradient traffic ("dp." collectives) hides behind up to dp_overlap of the
+  // backward compute; what it cannot hide adds to the step.
+  double dp_s = 0, backward_s = 0;
+  for (const Operation& op : step.ops) {
+    const double t = perf.Price(op).time_s * op.repeat;
+    if (op.name.rfind("dp.", 0) == 0) dp_s += t;
+    if (op.op_class != OpClass::kCollective && op.name.find(".bwd") != std::string::npos) {
+      backward_s += t;
+    }
+  }
+  step.overlapped_s = std::min(dp_s, std::clamp(l.dp_overlap, 0.0, 1.0) * backward_s);
+  step.step_time_s =
+      (perf.StepTime(step.ops) - step.overlapped_s) / (1.0 - PipelineBubbleFraction(par.pp, micro));
   step.tokens_per_step = l.global_batch_tokens;
   step.gpus = static_cast<int>(par.Gpus());
   step.model_flops_per_token = 6.0 * model.active_params;

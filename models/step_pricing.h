@@ -13,13 +13,14 @@ namespace capsim::models {
 
 // One job step priced op by op: what a GPU runs, how long the step takes and what it yields.
 struct PricedStep {
-  std::vector<Operation> ops;         // one GPU's operations for one step
-  double step_time_s = 0;             // PerfModel::StepTime(ops)
-  double tokens_per_step = 0;         // tokens the GPUs below process together per step
-  int gpus = 0;                       // GPUs that share the step (gang, or one replica)
-  double tokens_per_gpu_second = 0;   // tokens_per_step / (step_time_s x gpus)
-  double model_flops_per_token = 0;   // 6N training; 2 N_teacher + 6 N_student distillation
-  double mfu = 0;                     // model FLOP/s / (gpus x dense BF16 peak)
+  std::vector<Operation> ops;        // one GPU's operations for one step
+  double step_time_s = 0;            // PerfModel::StepTime(ops) less overlap, plus the bubble
+  double overlapped_s = 0;           // data-parallel communication hidden behind backward
+  double tokens_per_step = 0;        // tokens the GPUs below process together per step
+  int gpus = 0;                      // GPUs that share the step (gang, or one replica)
+  double tokens_per_gpu_second = 0;  // tokens_per_step / (step_time_s x gpus)
+  double model_flops_per_token = 0;  // 6N training; 2 N_teacher + 6 N_student distillation
+  double mfu = 0;                    // model FLOP/s / (gpus x dense BF16 peak)
 };
 
 // The links of the pool's GPU: its scale-up bandwidth and its share of the node's NICs.

@@ -239,6 +239,24 @@ TEST_F(StepLayoutTest, DistillationReplicaMustDivideItsMinimum) {
                                     "of 8 GPUs")));
 }
 
+TEST_F(StepLayoutTest, ExpertParallelOptimizerAndOverlap) {
+  Result<models::Scenario> r = LoadScenario(dir_.Write(
+      "w.yaml", testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                 "    gpus: 16\n    parallelism: { tp: 8, dp: 2, ep: 2, "
+                                 "distributed_optimizer: true, dp_overlap: 80% }\n")));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const models::StepLayout& l = r.value().trainings[0].layout;
+  EXPECT_EQ(l.ep, 2);
+  EXPECT_TRUE(l.distributed_optimizer);
+  EXPECT_DOUBLE_EQ(l.dp_overlap, 0.8);
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                        "    gpus: 16\n    parallelism: { dp_overlap: 1.5 }\n")),
+              ElementsAre(HasSubstr("workloads[1].parallelism.dp_overlap:")));
+  EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: 16\n",
+                                        "    gpus: 16\n    parallelism: { ep: 0 }\n")),
+              ElementsAre(HasSubstr("workloads[1].parallelism.ep:")));
+}
+
 TEST_F(StepLayoutTest, DistillationHasNoPipelineKey) {
   EXPECT_THAT(Problems(testing::Replace(testing::kMinimalScenario, "    gpus: { min: 8, max: 16 }\n",
                                         "    gpus: { min: 8, max: 16 }\n"

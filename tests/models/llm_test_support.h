@@ -29,6 +29,21 @@ inline ModelSpec Llama8b() {
   return m;
 }
 
+// gpt-oss-120b's architecture (model card / config.json): 128 experts, 4 active.
+inline ModelSpec GptOss120B() {
+  ModelSpec m{"gpt-oss-120b", 117e9, 5.1e9};
+  m.layers = 36;
+  m.hidden = 2880;
+  m.heads = 64;
+  m.kv_heads = 8;
+  m.head_dim = 64;
+  m.vocab = 201088;
+  m.experts = 128;
+  m.active_experts = 4;
+  m.expert_ffn = 2880;
+  return m;
+}
+
 // A curve at the same efficiency for every size.
 inline EfficiencyCurve Flat(OpClass c, CurveMetric metric, double eff) {
   EfficiencyCurve curve;

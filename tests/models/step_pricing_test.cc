@@ -128,6 +128,54 @@ TEST(StepPricing, ScaleOutFactorSlowsTheDataParallelStep) {
   EXPECT_DOUBLE_EQ(TotalFlops(a.value().ops), TotalFlops(b.value().ops));
 }
 
+// Overlap: the data-parallel gradient all-reduce hides behind up to dp_overlap of the backward
+// compute, so the step shortens by exactly min(dp time, overlap x backward time).
+TEST(StepPricing, DataParallelTrafficOverlapsTheBackwardPass) {
+  const PerfModel perf = Model();
+  TrainingSpec job = Job(8, 1, 4);
+  Result<PricedStep> serial = PriceTrainingStep(Llama8b(), job, perf);
+  job.layout.dp_overlap = 0.5;
+  Result<PricedStep> half = PriceTrainingStep(Llama8b(), job, perf);
+  job.layout.dp_overlap = 1;
+  Result<PricedStep> full = PriceTrainingStep(Llama8b(), job, perf);
+  ASSERT_TRUE(serial.ok() && half.ok() && full.ok());
+  double dp_s = 0, backward_s = 0;
+  for (const Operation& op : serial.value().ops) {
+    const double t = perf.Price(op).time_s * op.repeat;
+    if (op.name.rfind("dp.", 0) == 0) dp_s += t;
+    if (op.op_class != OpClass::kCollective && op.name.find(".bwd") != std::string::npos) {
+      backward_s += t;
+    }
+  }
+  ASSERT_GT(dp_s, 0);
+  ASSERT_GT(backward_s, dp_s);  // the backward pass is long enough to hide all of it
+  EXPECT_DOUBLE_EQ(serial.value().overlapped_s, 0);
+  EXPECT_NEAR(half.value().overlapped_s, std::min(dp_s, 0.5 * backward_s), 1e-12);
+  EXPECT_NEAR(full.value().overlapped_s, dp_s, 1e-12);
+  EXPECT_NEAR(serial.value().step_time_s - full.value().step_time_s, dp_s, 1e-9);
+  EXPECT_GT(full.value().mfu, serial.value().mfu);
+}
+
+// Expert parallelism and the distributed optimizer reach the op list from the layout.
+TEST(StepPricing, ExpertParallelAndDistributedOptimizerFromTheLayout) {
+  const PerfModel perf = Model();
+  TrainingSpec job = Job(1, 1, 16);
+  job.layout.ep = 8;
+  job.layout.distributed_optimizer = true;
+  job.layout.global_batch_tokens = 16 * 4096;
+  Result<PricedStep> r = PriceTrainingStep(testing::GptOss120B(), job, perf);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  bool all_to_all = false, reduce_scatter = false;
+  for (const Operation& op : r.value().ops) {
+    all_to_all = all_to_all || op.name == "ep.dispatch";
+    reduce_scatter = reduce_scatter || op.name == "dp.grad_reduce_scatter";
+  }
+  EXPECT_TRUE(all_to_all);
+  EXPECT_TRUE(reduce_scatter);
+  job.layout.ep = 3;  // does not divide dp = 16
+  EXPECT_FALSE(PriceTrainingStep(testing::GptOss120B(), job, perf).ok());
+}
+
 TEST(StepPricing, LinksComeFromTheGpuAndItsNode) {
   Scenario sc = testing::TestScenario(4);
   sc.catalog.gpus[0].scale_up_bandwidth = 450e9;

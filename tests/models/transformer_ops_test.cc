@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/models/llm_test_support.h"
+
 namespace capsim::models {
 namespace {
+
+using testing::GptOss120B;
 
 // Architectures as in data/catalog.yaml (config.json of each model card); the catalog loader
 // test checks the shipped file against the same model-card counts.
@@ -25,20 +29,6 @@ ModelSpec Llama3(const std::string& name, int64_t layers, int64_t hidden, int64_
 ModelSpec Llama3_8B() { return Llama3("llama-3-8b", 32, 4096, 32, 14336, 8.03e9); }
 ModelSpec Llama3_70B() { return Llama3("llama-3-70b", 80, 8192, 64, 28672, 70.6e9); }
 ModelSpec Llama3_405B() { return Llama3("llama-3-405b", 126, 16384, 128, 53248, 405.9e9); }
-ModelSpec GptOss120B() {
-  ModelSpec m{"gpt-oss-120b", 117e9, 5.1e9};
-  m.layers = 36;
-  m.hidden = 2880;
-  m.heads = 64;
-  m.kv_heads = 8;
-  m.head_dim = 64;
-  m.vocab = 201088;
-  m.experts = 128;
-  m.active_experts = 4;
-  m.expert_ffn = 2880;
-  return m;
-}
-
 double Sum(const std::vector<Operation>& ops, const std::string& prefix, OpClass c,
            bool want_bytes = false) {
   double total = 0;
