@@ -30,6 +30,7 @@ struct JobParams {
   // Throughput factor while its nodes span several pods of the topology (the step re-priced at
   // the oversubscribed cross-pod bandwidth); 1 = no effect.
   double cross_pod_factor = 1;
+  double mfu = 0;  // model FLOP utilisation of its step at max_gpus (reported; 0 = unknown)
   double tokens_target = 0;
   double tokens_per_gpu_second = 0;  // throughput per GPU while running (at max_gpus)
   // Throughput per GPU by allocation size, indexed by node count (an elastic job's step re-priced

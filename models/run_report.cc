@@ -106,6 +106,25 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
     s.Add("training.delay_s", delay, "s", "training delay vs running alone (worst job)");
     s.Add("training.preemptions", train_pre, "1", "training preemptions");
     s.Add("training.lost_gpu_hours", train_lost, "GPU h", "training GPU-hours lost");
+    // The first training job: its step's MFU, its achieved rate while running, and its token
+    // target in time: alone on the idle pool, and projected at the rate it got here.
+    const BatchJob& first = *in.jobs[0];
+    const double running = first.RunningSeconds();
+    s.Add("training.mfu", first.params().mfu > 0 ? first.params().mfu : kNaN, "1",
+          "model FLOP utilisation of the training step at full size");
+    s.Add("training.tokens_per_s", running > 0 ? first.TokensDone() / running : kNaN, "1/s",
+          "training tokens per second while running");
+    if (!in.training_target_alone_s.empty()) {
+      s.Add("training.time_to_target_alone_s", in.training_target_alone_s[0], "s",
+            "time to the token target alone on the idle pool");
+    }
+    const double horizon = in.scenario->horizon_s;
+    const double done = first.TokensDone();
+    s.Add("training.time_to_target_projected_s",
+          first.done() ? first.finish_time_s()
+          : done > 0   ? horizon * first.params().tokens_target / done
+                       : kNaN,
+          "s", "time to the token target at the pace of this run (finish time if reached)");
     if (in.pool != nullptr && in.pool->topology) {
       double cross = 0, running = 0;
       for (size_t i = 0; i < trainings; ++i) {

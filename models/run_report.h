@@ -25,6 +25,7 @@ struct RunReportInputs {
   const SparePool* spares = nullptr;           // null without hot spares
   std::vector<const BatchJob*> jobs;           // trainings first, then distillations
   std::vector<double> training_delay_s;        // per training job; NaN when not measured
+  std::vector<double> training_target_alone_s; // per training job: its whole target alone
   uint64_t events_handled = 0;
   double logit_storage_bytes = 0;              // offline distillation's stored logits
   double busy_gpu_seconds = 0;

@@ -130,6 +130,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     const ModelSpec* m = sc.catalog.FindModel(t.model);
     if (m == nullptr) return Missing("model", t.model);
     double rate = 0;
+    double mfu = t.efficiency;
     std::vector<double> by_nodes;
     if (t.efficiency > 0) {
       rate = TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency);
@@ -138,6 +139,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
       Result<PricedStep> step = PriceTrainingStep(*m, t, *perf);
       if (!step.ok()) return step.status();
       rate = step.value().tokens_per_gpu_second;
+      mfu = step.value().mfu;
       if (t.min_gpus > 0 && t.min_gpus < t.gpus && sc.policy.elastic) {
         Result<std::vector<double>> rates = ElasticRates(*m, t, gpn, *perf);
         if (!rates.ok()) return rates.status();
@@ -154,6 +156,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     p.tokens_target = t.tokens;
     p.tokens_per_gpu_second = rate;
     p.tokens_per_gpu_second_by_nodes = std::move(by_nodes);
+    p.mfu = mfu;
     p.node_step = std::max(1, std::max(1, t.layout.tp) * std::max(1, t.layout.pp) / gpn);
     p.group_nodes = std::max(1, std::max(1, t.layout.tp) / gpn);
     if (t.efficiency <= 0 && r.pool->topology && r.pool->topology->pod_oversubscription > 1) {
@@ -519,6 +522,8 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
           TimeAloneToReach(scenario, scenario.trainings[i], job.TokensDone(), options.seed);
       const double reached = job.done() ? job.finish_time_s() : scenario.horizon_s;
       delay = reached - alone;
+      in.training_target_alone_s.push_back(TimeAloneToReach(
+          scenario, scenario.trainings[i], job.params().tokens_target, options.seed));
     }
     in.training_delay_s.push_back(delay);
   }
