@@ -125,6 +125,37 @@ TEST(SharedFleet, FailuresInterruptTrainingAndAreReported) {
   EXPECT_GT(Metric(quiet.value(), "training.tokens"), Metric(v, "training.tokens"));
 }
 
+// Hot spares: with one spare, the first failure is down for the 5 min swap; failures while the
+// spare is out (repair 1 day) wait the whole repair. Every failure is one or the other, and the
+// GPU-hours held in the failed state are 32 GPUs x (swaps x swap + waits x repair), less any
+// repair still running at the end.
+TEST(SharedFleet, HotSparesShortenTheDownTime) {
+  Scenario s = testing::TestScenario(8);
+  s.trainings.push_back(testing::TestTraining(32, 1e12));
+  s.horizon_s = 3 * 86400;
+  s.failures.enabled = true;
+  s.failures.rate_scale = 2000;  // MTBF ~45 min at 32 GPUs
+  s.failures.repair_s = 86400;
+  s.failures.spare_nodes = 1;
+  s.failures.swap_s = 300;
+  Result<RunResult> r = RunScenario(s, Seed(2));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const RunResult& v = r.value();
+  const double swaps = Metric(v, "failures.spare_swaps");
+  const double waits = Metric(v, "failures.repair_waits");
+  EXPECT_EQ(swaps + waits, Metric(v, "failures.interruptions"));
+  EXPECT_GE(swaps, 1);
+  EXPECT_GE(waits, 1);
+  const double failed_h = Metric(v, "gpu_hours.training_failed");
+  EXPECT_LE(failed_h, 32 * (swaps * 300 + waits * 86400) / 3600 + 1e-6);
+  EXPECT_GE(failed_h, 32 * swaps * 300 / 3600 - 1e-6);
+  // Without spares every failure waits the repair: less progress in the same time.
+  s.failures.spare_nodes = 0;
+  Result<RunResult> none = RunScenario(s, Seed(2));
+  ASSERT_TRUE(none.ok());
+  EXPECT_LT(Metric(none.value(), "training.tokens"), Metric(v, "training.tokens"));
+}
+
 // Under the same diurnal avatar load and random numbers, training that may shrink to half its
 // GPUs (elastic data parallelism) loses less than a gang that is stopped whole.
 TEST(SharedFleet, ElasticTrainingYieldsLessThanAGang) {
