@@ -4,6 +4,7 @@
 
 #include "config/suggest.h"
 #include "config/trace_reader.h"
+#include "models/autoscaler.h"
 #include "models/transformer_ops.h"
 
 namespace capsim::config {
@@ -59,8 +60,7 @@ void ReadTrace(const MapReader& a, const std::string& scenario_path, models::Ser
                 Bound::kNonNegative);
 }
 
-void ReadArrivals(const MapReader& item, const std::string& scenario_path,
-                  models::ServingSpec* s) {
+void ReadArrivals(const MapReader& item, const std::string& scenario_path, models::ServingSpec* s) {
   const MapReader a = item.GetMap("arrivals",
                                   {"kind", "rate", "peak_rate", "peak_to_mean", "peak_time", "cv",
                                    "count", "file", "format", "time_scale", "start"},
@@ -107,9 +107,8 @@ void ReadArrivals(const MapReader& item, const std::string& scenario_path,
 }
 
 void ReadEngine(const MapReader& item, models::ReplicaConfig* e) {
-  const MapReader r = item.GetMap(
-      "engine", {"max_batched_tokens", "max_seqs", "chunked_prefill", "prefix_caching",
-                 "preemption"});
+  const MapReader r = item.GetMap("engine", {"max_batched_tokens", "max_seqs", "chunked_prefill",
+                                             "prefix_caching", "preemption"});
   double tokens = static_cast<double>(e->max_num_batched_tokens);
   if (r.GetQuantity("max_batched_tokens", Dimension::kCount, &tokens, Need::kOptional,
                     Bound::kAtLeastOne)) {
@@ -191,12 +190,57 @@ void CheckPoolSize(const MapReader& item, const WorkloadContext& ctx,
                               std::to_string(gpus) + " GPUs; the pool has " + std::to_string(pool));
 }
 
+// `autoscale: { min, max, target_utilization, interval, load_time, scale_down_delay, signal }`:
+// replicas between min and max follow the load (models/autoscaler.h); `replicas` is the count
+// at the start. Co-located replicas only.
+void ReadAutoscale(const MapReader& item, models::ServingSpec* s) {
+  if (item.Has("disaggregation")) {
+    item.Report("autoscale", "applies to co-located replicas, not to disaggregation");
+    return;
+  }
+  const MapReader a = item.GetMap("autoscale", {"min", "max", "target_utilization", "interval",
+                                                "load_time", "scale_down_delay", "signal"});
+  models::AutoscaleConfig c;
+  c.min_replicas = c.max_replicas = s->cluster.replicas;
+  a.GetInt("min", &c.min_replicas, Need::kOptional, Bound::kAtLeastOne);
+  a.GetInt("max", &c.max_replicas, Need::kRequired, Bound::kAtLeastOne);
+  a.GetQuantity("target_utilization", Dimension::kFraction, &c.target_utilization);
+  a.GetQuantity("interval", Dimension::kTime, &c.interval_s, Need::kOptional, Bound::kPositive);
+  a.GetQuantity("load_time", Dimension::kTime, &c.load_time_s, Need::kOptional,
+                Bound::kNonNegative);
+  a.GetQuantity("scale_down_delay", Dimension::kTime, &c.scale_down_delay_s, Need::kOptional,
+                Bound::kNonNegative);
+  std::string signal;
+  if (a.GetString("signal", &signal)) {
+    const int k = Choice(a, "signal", "autoscale signal", {"offered-load", "busy-time"}, signal);
+    if (k == 1) c.signal = models::AutoscaleSignal::kBusyTime;
+  }
+  if (!a.valid() || !a.Has("max")) return;
+  bool ok = true;
+  if (c.max_replicas < c.min_replicas) {
+    a.Report("max", std::to_string(c.max_replicas) + " is below min (" +
+                        std::to_string(c.min_replicas) + ")");
+    ok = false;
+  } else if (s->cluster.replicas < c.min_replicas || s->cluster.replicas > c.max_replicas) {
+    item.Report("replicas",
+                std::to_string(s->cluster.replicas) +
+                    " (the replicas at the start) must lie in autoscale [min, max] = [" +
+                    std::to_string(c.min_replicas) + ", " + std::to_string(c.max_replicas) + "]");
+    ok = false;
+  }
+  if (a.Has("target_utilization") && c.target_utilization <= 0) {
+    a.Report("target_utilization", "must be greater than 0");
+    ok = false;
+  }
+  if (ok && models::CheckAutoscale(c, s->cluster.replicas).ok()) s->cluster.autoscale = c;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ServingKeys() {
   static const std::vector<std::string> keys = {
-      "name",    "kind",   "model",   "replicas", "parallelism",   "arrivals",
-      "lengths", "engine", "routing", "slo",      "disaggregation"};
+      "name",    "kind",   "model",   "replicas", "parallelism",    "arrivals",
+      "lengths", "engine", "routing", "slo",      "disaggregation", "autoscale"};
   return keys;
 }
 
@@ -209,8 +253,9 @@ void ReadServing(const MapReader& item, const WorkloadContext& ctx,
       for (const models::ModelSpec& x : ctx.catalog->models) names.push_back(x.name);
       item.Report("model", UnknownNameMessage("model", s->model, names));
     } else if (!m->HasArchitecture()) {
-      item.Report("model", "model '" + s->model + "' has no architecture in the catalog; "
-                           "serving is priced op by op and needs one");
+      item.Report("model", "model '" + s->model +
+                               "' has no architecture in the catalog; "
+                               "serving is priced op by op and needs one");
     }
   }
   if (item.Has("disaggregation")) {
@@ -222,6 +267,7 @@ void ReadServing(const MapReader& item, const WorkloadContext& ctx,
     p.GetInt("pp", &s->cluster.par.pp, Need::kOptional, Bound::kAtLeastOne);
   }
   CheckPoolSize(item, ctx, *s);
+  if (item.Has("autoscale")) ReadAutoscale(item, s);
   ReadArrivals(item, scenario_path, s);
   const MapReader lengths = item.GetMap("lengths", {"input", "output"});
   ReadLength(lengths, "input", &s->lengths.input);

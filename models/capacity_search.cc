@@ -57,6 +57,7 @@ CapacityPoint RunLoadTest(const ModelSpec& model, const PerfModel& perf, const L
   sim::Simulator sim;
   ClusterConfig config = test.cluster;
   config.keep_records = true;
+  config.autoscale.reset();  // a capacity point is a fixed replica count
   // Replay renumbers ids 0, 1, ... in trace order, so a record's id indexes `measured`.
   LlmCluster cluster(sim, model, perf, config, RequestSource::Replay(std::move(trace), {}));
   cluster.Start();
@@ -232,10 +233,9 @@ Table PointsTable(const std::vector<CapacityPoint>& points) {
     gpus.values.push_back(p.gpus);
   }
   Table t;
-  t.numeric = {std::move(load),     std::move(slo),        std::move(ttft),
-               std::move(tpot),     std::move(e2e),        std::move(rejected),
-               std::move(replicas), std::move(unfinished), std::move(requests),
-               std::move(ttff),     std::move(miss),       std::move(sessions),
+  t.numeric = {std::move(load),     std::move(slo),      std::move(ttft),     std::move(tpot),
+               std::move(e2e),      std::move(rejected), std::move(replicas), std::move(unfinished),
+               std::move(requests), std::move(ttff),     std::move(miss),     std::move(sessions),
                std::move(gpus)};
   return t;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -29,21 +30,55 @@ double Ratio(double num, double den) { return den > 0 ? num / den : 0; }
 
 LlmCluster::LlmCluster(sim::Simulator& sim, const ModelSpec& model, const PerfModel& perf,
                        ClusterConfig config, RequestSource source)
-    : sim_(sim), config_(std::move(config)), source_(std::move(source)) {
+    : sim_(sim),
+      model_(model),
+      perf_(perf),
+      config_(std::move(config)),
+      source_(std::move(source)) {
   assert(config_.replicas >= 1);
-  replicas_.reserve(config_.replicas);
-  for (int i = 0; i < config_.replicas; ++i) {
-    replicas_.push_back(
-        std::make_unique<LlmReplica>(sim_, model, config_.par, perf, config_.replica));
-    replicas_.back()->set_on_complete(
-        [this, i](const RequestRecord& record) { OnComplete(i, record); });
+  if (config_.autoscale) {
+    assert(CheckAutoscale(*config_.autoscale, config_.replicas).ok());
+    autoscaler_.emplace(*config_.autoscale);
   }
-  metrics_.routed.assign(config_.replicas, 0);
+  replicas_.reserve(config_.replicas);
+  for (int i = 0; i < config_.replicas; ++i) AddReplica(ReplicaState::kActive);
+}
+
+void LlmCluster::AddReplica(ReplicaState state) {
+  const int i = replica_count();
+  replicas_.push_back(
+      std::make_unique<LlmReplica>(sim_, model_, config_.par, perf_, config_.replica));
+  replicas_.back()->set_on_complete(
+      [this, i](const RequestRecord& record) { OnComplete(i, record); });
+  metrics_.routed.push_back(0);
+  state_.push_back(state);
+  if (state == ReplicaState::kActive) {
+    active_.push_back(i);  // i is the highest index: stays sorted
+  } else {
+    assert(state == ReplicaState::kLoading);
+    ++loading_;
+  }
+  if (autoscaler_) {
+    meters_.emplace_back();
+    Mark(i);
+  }
+}
+
+void LlmCluster::SetCapacity(std::function<bool(int gpus)> acquire,
+                             std::function<void(int gpus)> release) {
+  acquire_ = std::move(acquire);
+  release_ = std::move(release);
 }
 
 void LlmCluster::Start() {
   assert(!started_);
   started_ = true;
+  if (autoscaler_) {
+    metrics_.replicas = sim::TimeWeighted(sim_.Now(), active_replicas() + loading_);
+    for (int i = 0; i < replica_count(); ++i) Mark(i);
+    sim_.ScheduleAfter(sim::Duration::Seconds(autoscaler_->config().interval_s),
+                       [this] { Decide(); });
+  }
   ScheduleNext();
 }
 
@@ -65,13 +100,19 @@ void LlmCluster::Arrive() {
     prefix_owner_[request.prefix_blocks.front()] = r;
   }
   replicas_[r]->Submit(request);
+  if (autoscaler_) {
+    ++interval_arrivals_;
+    interval_input_tokens_ += request.input_tokens;
+    interval_output_tokens_ += request.output_tokens;
+  }
   ScheduleNext();
 }
 
 int LlmCluster::LeastOutstanding() const {
-  int best = 0;
-  int64_t best_tokens = replicas_[0]->Outstanding();
-  for (int i = 1; i < replica_count(); ++i) {
+  int best = active_[0];
+  int64_t best_tokens = replicas_[best]->Outstanding();
+  for (size_t k = 1; k < active_.size(); ++k) {
+    const int i = active_[k];
     const int64_t tokens = replicas_[i]->Outstanding();
     if (tokens < best_tokens) {
       best = i;
@@ -82,9 +123,10 @@ int LlmCluster::LeastOutstanding() const {
 }
 
 int LlmCluster::Route(const Request& request) const {
+  assert(!active_.empty());
   switch (config_.routing) {
     case RoutingPolicy::kRoundRobin:
-      return static_cast<int>(round_robin_ % static_cast<uint64_t>(replica_count()));
+      return active_[round_robin_ % static_cast<uint64_t>(active_.size())];
     case RoutingPolicy::kLeastOutstanding:
       return LeastOutstanding();
     case RoutingPolicy::kPrefixAffinity: {
@@ -93,6 +135,7 @@ int LlmCluster::Route(const Request& request) const {
       const auto it = prefix_owner_.find(request.prefix_blocks.front());
       if (it == prefix_owner_.end()) return least;
       const int owner = it->second;
+      if (state_[owner] != ReplicaState::kActive) return least;
       const double owner_tokens = static_cast<double>(replicas_[owner]->Outstanding());
       const double least_tokens = static_cast<double>(replicas_[least]->Outstanding());
       const bool overloaded =
@@ -118,6 +161,157 @@ void LlmCluster::OnComplete(int replica, const RequestRecord& record) {
   m.prefix_hit_tokens += record.prefix_hit_tokens;
   if (record.completion_s > m.last_completion_s) m.last_completion_s = record.completion_s;
   if (config_.keep_records) records_.push_back({record, replica});
+  if (state_[replica] == ReplicaState::kDraining) MaybeRelease(replica);
+}
+
+int64_t LlmCluster::Held(int i) const {
+  const ReplicaMetrics& m = replicas_[i]->metrics();
+  return static_cast<int64_t>(m.submitted - m.completed - m.rejected);
+}
+
+void LlmCluster::Mark(int i) {
+  Meter& m = meters_[i];
+  m.mark_s = sim_.Now().seconds();
+  m.mark_busy_s = replicas_[i]->metrics().busy_s;
+}
+
+double LlmCluster::OfferedLoad() const {
+  if (interval_arrivals_ == 0) return 0;
+  const double n = static_cast<double>(interval_arrivals_);
+  const double prompt = std::max(1.0, static_cast<double>(interval_input_tokens_) / n);
+  const double output = std::max(1.0, static_cast<double>(interval_output_tokens_) / n);
+  const LlmReplica& r = *replicas_[0];
+  const ReplicaConfig& rc = config_.replica;
+  const KvCache& kv = r.kv_cache();
+  const int64_t fit =
+      kv.total_blocks() / std::max<int64_t>(1, kv.BlocksForTokens(std::llround(prompt + output)));
+  const int64_t batch = std::max<int64_t>(1, std::min(rc.max_num_seqs, fit));
+  const int64_t context = std::max<int64_t>(1, std::llround(prompt + output / 2));
+  const double decode_s = r.IterationTime({}, batch, context) / static_cast<double>(batch);
+  const int64_t q = std::clamp<int64_t>(std::llround(prompt), 1, rc.max_num_batched_tokens);
+  const int64_t prompts = std::max<int64_t>(1, rc.max_num_batched_tokens / q);
+  const std::vector<PrefillChunk> chunks(prompts, PrefillChunk{q, q});
+  const double prefill_s = r.IterationTime(chunks, 0, 0) / static_cast<double>(prompts * q);
+  const double hit = Ratio(static_cast<double>(metrics_.prefix_hit_tokens),
+                           static_cast<double>(metrics_.input_tokens));
+  const double work = static_cast<double>(interval_input_tokens_) * (1 - hit) * prefill_s +
+                      static_cast<double>(interval_output_tokens_) * decode_s;
+  return work / autoscaler_->config().interval_s;
+}
+
+double LlmCluster::BusyLoad(int i, double now_s) const {
+  const double span = now_s - meters_[i].mark_s;
+  if (span <= 0) return 0;
+  const LlmReplica& r = *replicas_[i];
+  // busy_s counts an iteration whole at its start, so one running across the mark can push the
+  // share a little over 1: capped.
+  double share = std::min(1.0, (r.metrics().busy_s - meters_[i].mark_busy_s) / span);
+  if (r.waiting() > 0 || r.swapped() > 0) share = 1;
+  return share * std::min(1.0, span / autoscaler_->config().interval_s);
+}
+
+void LlmCluster::Decide() {
+  const double now = sim_.Now().seconds();
+  double load = 0;
+  switch (autoscaler_->config().signal) {
+    case AutoscaleSignal::kOfferedLoad:
+      load = OfferedLoad();
+      break;
+    case AutoscaleSignal::kBusyTime:
+      for (int i : active_) load += BusyLoad(i, now);
+      break;
+  }
+  interval_arrivals_ = interval_input_tokens_ = interval_output_tokens_ = 0;
+  for (int i = 0; i < replica_count(); ++i) {
+    if (state_[i] != ReplicaState::kRemoved) Mark(i);
+  }
+  last_utilization_ = load / static_cast<double>(active_.size());
+  const ScaleDecision d = autoscaler_->Decide(now, active_replicas(), loading_, load);
+  last_desired_ = d.desired;
+  if (d.add > 0) ScaleUp(d.add);
+  if (d.drain > 0) Drain(d.drain);
+  sim_.ScheduleAfter(sim::Duration::Seconds(autoscaler_->config().interval_s),
+                     [this] { Decide(); });
+}
+
+void LlmCluster::SetActive(int i, bool active) {
+  if (active) {
+    active_.insert(std::upper_bound(active_.begin(), active_.end(), i), i);
+  } else {
+    active_.erase(std::find(active_.begin(), active_.end(), i));
+  }
+}
+
+void LlmCluster::Log(ScaleEvent::Kind kind, int replica) {
+  scale_events_.push_back({sim_.Now().seconds(), kind, replica});
+}
+
+void LlmCluster::ScaleUp(int count) {
+  const int gpus = config_.par.tp * config_.par.pp;
+  for (int k = 0; k < count; ++k) {
+    if (draining_ > 0) {
+      // The draining replica with the most work left (ties: the lowest index) serves again.
+      int best = -1;
+      for (int i = 0; i < replica_count(); ++i) {
+        if (state_[i] == ReplicaState::kDraining &&
+            (best < 0 || replicas_[i]->Outstanding() > replicas_[best]->Outstanding())) {
+          best = i;
+        }
+      }
+      state_[best] = ReplicaState::kActive;
+      --draining_;
+      SetActive(best, true);
+      Log(ScaleEvent::Kind::kUndrain, best);
+    } else {
+      if (acquire_ && !acquire_(gpus)) break;
+      AddReplica(ReplicaState::kLoading);
+      const int i = replica_count() - 1;
+      ++metrics_.scale_ups;
+      Log(ScaleEvent::Kind::kAcquire, i);
+      const double load_time = autoscaler_->config().load_time_s;
+      if (load_time > 0) {
+        sim_.ScheduleAfter(sim::Duration::Seconds(load_time), [this, i] { Activate(i); });
+      } else {
+        Activate(i);
+      }
+    }
+    metrics_.replicas.Set(sim_.Now(), active_replicas() + loading_);
+  }
+}
+
+void LlmCluster::Activate(int i) {
+  assert(state_[i] == ReplicaState::kLoading);
+  state_[i] = ReplicaState::kActive;
+  --loading_;
+  SetActive(i, true);
+  Mark(i);
+  Log(ScaleEvent::Kind::kActivate, i);
+}
+
+void LlmCluster::Drain(int count) {
+  for (int k = 0; k < count && active_.size() > 1; ++k) {
+    // The active replica with the least outstanding work; ties: the newest.
+    int victim = active_.back();
+    for (int i : active_) {
+      if (replicas_[i]->Outstanding() <= replicas_[victim]->Outstanding()) victim = i;
+    }
+    state_[victim] = ReplicaState::kDraining;
+    ++draining_;
+    SetActive(victim, false);
+    Log(ScaleEvent::Kind::kDrain, victim);
+    metrics_.replicas.Set(sim_.Now(), active_replicas() + loading_);
+    MaybeRelease(victim);
+  }
+}
+
+void LlmCluster::MaybeRelease(int i) {
+  assert(state_[i] == ReplicaState::kDraining);
+  if (Held(i) > 0) return;
+  state_[i] = ReplicaState::kRemoved;
+  --draining_;
+  ++metrics_.scale_downs;
+  Log(ScaleEvent::Kind::kRelease, i);
+  if (release_) release_(config_.par.tp * config_.par.pp);
 }
 
 uint64_t LlmCluster::rejected() const {
@@ -157,9 +351,20 @@ std::vector<SummaryMetric> LlmCluster::Summary(std::string_view prefix) const {
   const ClusterMetrics& m = metrics_;
   SummaryBuilder s(prefix);
   const double makespan = Makespan();
-  s.Add("replicas", replica_count(), "1", "serving replicas");
-  s.Add("gpus", static_cast<double>(replica_count()) * config_.par.tp * config_.par.pp, "GPU",
-        "serving GPUs (replicas x tp x pp)");
+  if (autoscaler_) {
+    s.Add("replicas", held_replicas(), "1", "serving replicas holding GPUs at the end");
+    s.Add("gpus", held_gpus(), "GPU", "serving GPUs held at the end (replicas x tp x pp)");
+    s.Add("replicas_mean", m.replicas.Mean(sim_.Now()), "1",
+          "time-weighted active + loading replicas");
+    s.Add("replicas_max", m.replicas.max(), "1", "most active + loading replicas");
+    s.Add("scale_ups", static_cast<double>(m.scale_ups), "1", "replicas added by the autoscaler");
+    s.Add("scale_downs", static_cast<double>(m.scale_downs), "1",
+          "replicas drained and released by the autoscaler");
+  } else {
+    s.Add("replicas", replica_count(), "1", "serving replicas");
+    s.Add("gpus", static_cast<double>(replica_count()) * config_.par.tp * config_.par.pp, "GPU",
+          "serving GPUs (replicas x tp x pp)");
+  }
   s.Add("requests_arrived", static_cast<double>(m.arrived), "1", "requests arrived");
   s.Add("requests_completed", static_cast<double>(m.completed), "1", "requests completed");
   s.Add("requests_rejected", static_cast<double>(rejected()), "1",

@@ -316,8 +316,15 @@ class FleetRun {
         serving_ = std::make_unique<DisaggregatedCluster>(sim_, *r.serving_model, *r.perf,
                                                           *sv.disaggregated, std::move(source));
       } else {
-        serving_ = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
-                                                std::move(source));
+        auto cluster = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
+                                                    std::move(source));
+        if (sv.cluster.autoscale) {
+          serving_rank_ = RankOf(sc.policy, sv.name, 0);
+          serving_free_gpus_ = r.serving_nodes * r.pool->gpus_per_node - sv.Gpus();
+          cluster->SetCapacity([this](int gpus) { return AcquireServingGpus(gpus); },
+                               [this](int gpus) { ReleaseServingGpus(gpus); });
+        }
+        serving_ = std::move(cluster);
       }
     }
     if (with_avatars && !sc.avatars.empty()) {
@@ -379,6 +386,31 @@ class FleetRun {
   }
 
  private:
+  // GPUs for a new autoscaled serving replica: from the serving nodes' free GPUs, else whole
+  // nodes granted by the scheduler at the serving workload's rank.
+  bool AcquireServingGpus(int gpus) {
+    const int gpn = r_.pool->gpus_per_node;
+    if (serving_free_gpus_ < gpus) {
+      const int nodes = (gpus - serving_free_gpus_ + gpn - 1) / gpn;
+      std::vector<int> granted = scheduler_->GrantNodes(nodes, serving_rank_);
+      if (granted.empty()) return false;
+      serving_grants_.insert(serving_grants_.end(), granted.begin(), granted.end());
+      serving_free_gpus_ += nodes * gpn;
+    }
+    serving_free_gpus_ -= gpus;
+    return true;
+  }
+  // Takes back a removed replica's GPUs; whole granted nodes no replica uses go back.
+  void ReleaseServingGpus(int gpus) {
+    const int gpn = r_.pool->gpus_per_node;
+    serving_free_gpus_ += gpus;
+    while (serving_free_gpus_ >= gpn && !serving_grants_.empty()) {
+      scheduler_->ReturnNodes({serving_grants_.back()});
+      serving_grants_.pop_back();
+      serving_free_gpus_ -= gpn;
+    }
+  }
+
   // GPU-seconds the serving replicas have spent in iterations (each iteration keeps all of a
   // replica's GPUs busy).
   double ServingBusyGpus() const { return serving_ ? serving_->BusyGpuSeconds() : 0; }
@@ -463,6 +495,9 @@ class FleetRun {
   std::vector<std::unique_ptr<BatchJob>> jobs_;
   std::unique_ptr<AvatarWorkload> avatar_;
   std::unique_ptr<ServingWorkload> serving_;
+  int serving_rank_ = 0;
+  int serving_free_gpus_ = 0;        // GPUs on serving nodes no replica holds
+  std::vector<int> serving_grants_;  // nodes granted to autoscaled replicas, in grant order
   Status status_ = Status::Ok();
   double last_serving_busy_ = 0;
   Timeseries ts_;

@@ -115,6 +115,45 @@ TEST_F(ServingLoaderTest, TraceProblemsNameTheFileAndKey) {
               ElementsAre(HasSubstr("unknown trace format 'parquet'")));
 }
 
+TEST_F(ServingLoaderTest, Autoscale) {
+  const std::string base = kServing;
+  const std::string slo = "    slo: { ttft: 1 s, tpot: 50 ms }\n";
+  auto with = [&](const std::string& autoscale) {
+    return testing::Replace(base, slo, slo + "    autoscale: " + autoscale + "\n");
+  };
+  Result<models::Scenario> r =
+      Load(with("{ min: 4, max: 12, target_utilization: 60%, interval: 1 min, load_time: 90 s, "
+                "scale_down_delay: 10 min, signal: busy-time }"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const std::optional<models::AutoscaleConfig>& a = r.value().servings[0].cluster.autoscale;
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->min_replicas, 4);
+  EXPECT_EQ(a->max_replicas, 12);
+  EXPECT_DOUBLE_EQ(a->target_utilization, 0.6);
+  EXPECT_DOUBLE_EQ(a->interval_s, 60);
+  EXPECT_DOUBLE_EQ(a->load_time_s, 90);
+  EXPECT_DOUBLE_EQ(a->scale_down_delay_s, 600);
+  EXPECT_EQ(a->signal, models::AutoscaleSignal::kBusyTime);
+  // min defaults to the starting replicas; no autoscale key: fixed replicas.
+  Result<models::Scenario> m = Load(with("{ max: 12 }"));
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m.value().servings[0].cluster.autoscale->min_replicas, 8);
+  EXPECT_FALSE(Load(kServing).value().servings[0].cluster.autoscale.has_value());
+  EXPECT_THAT(Problems(with("{ min: 4, max: 2 }")),
+              ElementsAre(HasSubstr("workloads[0].autoscale.max: 2 is below min (4)")));
+  EXPECT_THAT(Problems(with("{ min: 1, max: 4 }")),
+              ElementsAre(HasSubstr("workloads[0].replicas: 8 (the replicas at the start) must "
+                                    "lie in autoscale [min, max] = [1, 4]")));
+  EXPECT_THAT(Problems(with("{ min: 1 }")),
+              ElementsAre(HasSubstr("workloads[0].autoscale: missing required key 'max'")));
+  EXPECT_THAT(Problems(with("{ max: 9, target_utilization: 0 }")),
+              ElementsAre(HasSubstr("workloads[0].autoscale.target_utilization: must be greater "
+                                    "than 0")));
+  EXPECT_THAT(Problems(with("{ max: 9, signal: queue }")),
+              ElementsAre(HasSubstr("workloads[0].autoscale.signal: unknown autoscale signal "
+                                    "'queue'")));
+}
+
 TEST_F(ServingLoaderTest, BadValues) {
   EXPECT_THAT(Problems(testing::Replace(kServing, "replicas: 8", "replicas: 40")),
               ElementsAre(HasSubstr("workloads[0].replicas: 40 replicas of 2 GPUs need 80 GPUs; "

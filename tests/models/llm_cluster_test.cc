@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <set>
@@ -341,6 +342,363 @@ TEST(LlmCluster, SyntheticReplaySummaryAndRequestsTable) {
   RecordProperty("ttft_p99_s", std::to_string(Find(s, "serving.ttft_p99_s")->value));
   RecordProperty("throughput_output_tokens_per_s",
                  std::to_string(Find(s, "serving.throughput_output_tokens_per_s")->value));
+}
+
+// ---- Autoscaling ----------------------------------------------------------------------------
+//
+// Scale used below, from PoissonLoad's lengths (prompt median 500 / mean 700, output 100 / 150)
+// on one TP1 replica of Llama-3-8B on the H100-like test GPU: saturated near 42-43 req/s, and
+// the kOfferedLoad signal reads ~0.023 replicas per req/s (0.23 at 10 req/s), so 75 req/s is
+// ~1.75 replicas of work: ceil(1.75 / 0.7) = 3 replicas at the 0.7 target, with margin on both
+// sides (2 would need load <= 1.4, 4 load > 2.1).
+
+// Poisson phases back to back, (rate per s, seconds) each, PoissonLoad's lengths, one random
+// stream per phase; the replay renumbers ids in arrival order.
+std::vector<Request> StepTrace(const std::vector<std::pair<double, double>>& phases,
+                               uint64_t seed = 21) {
+  std::vector<Request> trace;
+  double start = 0;
+  uint64_t stream = 1;
+  for (const auto& [rate, seconds] : phases) {
+    for (Request r :
+         RequestSource::Poisson(rate, LengthModel::Lognormal({500, 700, 8000}, {100, 150, 1000}),
+                                {.end_s = seconds}, seed, stream++)
+             .Drain()) {
+      r.arrival_s += start;
+      trace.push_back(r);
+    }
+    start += seconds;
+  }
+  return trace;
+}
+
+// `replicas` replicas to start with, scaling within [min, max]; AutoscaleConfig's defaults
+// otherwise (target 0.7, decisions every 30 s, 120 s load time, 300 s down-scale delay).
+ClusterConfig AutoConfig(int replicas, int min, int max,
+                         RoutingPolicy routing = RoutingPolicy::kLeastOutstanding) {
+  ClusterConfig c = Config(replicas, routing);
+  AutoscaleConfig a;
+  a.min_replicas = min;
+  a.max_replicas = max;
+  c.autoscale = a;
+  return c;
+}
+
+// The p99 (nearest rank) TTFT of completed requests arriving in [from_s, to_s).
+double TtftP99(const LlmCluster& c, double from_s, double to_s) {
+  std::vector<double> v;
+  for (const ClusterRecord& r : c.records()) {
+    if (r.record.arrival_s >= from_s && r.record.arrival_s < to_s) v.push_back(r.record.ttft_s());
+  }
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  return v[static_cast<size_t>(std::ceil(0.99 * static_cast<double>(v.size()))) - 1];
+}
+
+int CountEvents(const LlmCluster& c, ScaleEvent::Kind kind) {
+  int n = 0;
+  for (const ScaleEvent& e : c.scale_events()) n += e.kind == kind ? 1 : 0;
+  return n;
+}
+
+// 10 req/s for 300 s, then 75 req/s for 900 s. The count the target implies is measured, not
+// assumed: a cluster pinned at 6 replicas (min = max) reads the load at 75 req/s, and
+// ceil(load / 0.7) replicas are implied. The autoscaled cluster starts at 1 and must hold that
+// count (+-1) at the end of the step. After the step the autoscaled cluster's TTFT p99 (requests
+// of the last 300 s) must beat a fixed 1-replica cluster's on the same requests: 75 req/s is
+// beyond one replica's ~43, whose queue then grows for the rest of the run.
+TEST(LlmClusterAutoscale, ScalesUpToTheCountTheTargetImplies) {
+  const std::vector<Request> trace = StepTrace({{10, 300}, {75, 900}});
+
+  Bench pinned(AutoConfig(6, 6, 6), RequestSource::Replay(StepTrace({{75, 600}}), {}));
+  pinned.cluster->Start();
+  double load_sum = 0;
+  int readings = 0;
+  for (int k = 1; k <= 20; ++k) {
+    pinned.sim.RunUntil(sim::Time::FromSeconds(30.0 * k));
+    if (k > 4) {  // past the first 120 s
+      load_sum += pinned.cluster->last_utilization() * pinned.cluster->active_replicas();
+      ++readings;
+    }
+  }
+  const double load = load_sum / readings;
+  const int implied = static_cast<int>(std::ceil(load / 0.7));
+  EXPECT_EQ(pinned.cluster->metrics().scale_ups + pinned.cluster->metrics().scale_downs, 0u);
+
+  Bench autoscaled(AutoConfig(1, 1, 8), RequestSource::Replay(trace, {}));
+  autoscaled.cluster->Start();
+  autoscaled.sim.RunUntil(sim::Time::FromSeconds(300));
+  EXPECT_EQ(autoscaled.cluster->active_replicas(), 1);  // 10 req/s: 0.24 / 0.7 -> 1
+  EXPECT_EQ(autoscaled.cluster->metrics().scale_ups, 0u);
+  autoscaled.sim.RunUntil(sim::Time::FromSeconds(1200));
+  const LlmCluster& a = *autoscaled.cluster;
+  const int held = a.active_replicas() + a.loading_replicas();
+  EXPECT_GE(held, implied - 1);
+  EXPECT_LE(held, implied + 1);
+  autoscaled.sim.RunUntil(sim::Time::FromSeconds(1600));  // let the last requests finish
+
+  Bench fixed(Config(1, RoutingPolicy::kLeastOutstanding), RequestSource::Replay(trace, {}));
+  fixed.Run();
+  const double p99_auto = TtftP99(a, 900, 1200), p99_fixed = TtftP99(*fixed.cluster, 900, 1200);
+  EXPECT_LT(p99_auto, p99_fixed);
+  EXPECT_LT(p99_auto, a.config().ttft_bound_s);  // back within the goodput bound
+  RecordProperty("load_at_75_req_s", std::to_string(load));
+  RecordProperty("implied_replicas", std::to_string(implied));
+  RecordProperty("replicas_at_1200_s", std::to_string(held));
+  RecordProperty("replicas_max", std::to_string(a.metrics().replicas.max()));
+  RecordProperty("scale_ups", std::to_string(a.metrics().scale_ups));
+  RecordProperty("ttft_p99_autoscaled_s", std::to_string(p99_auto));
+  RecordProperty("ttft_p99_fixed_1_s", std::to_string(p99_fixed));
+}
+
+// Stepping 1 s at a time through a rise and a fall of the load, under each routing policy: a
+// loading replica holds nothing and has done nothing, and a draining or removed one receives no
+// new request (its submitted count stays where it was when it left the active set). Loading
+// lasts exactly load_time_s; the first scale-up comes at the first decision reading the step
+// (330 s: the decision at 300 s reads [270, 300), still at 10 req/s).
+TEST(LlmClusterAutoscale, LoadingAndDrainingReplicasGetNoRequests) {
+  std::vector<Request> trace = StepTrace({{10, 300}, {60, 600}, {5, 900}});
+  for (size_t i = 0; i < trace.size(); ++i) trace[i].prefix_blocks = {i % 5, 1000 + i};
+  for (RoutingPolicy routing : {RoutingPolicy::kRoundRobin, RoutingPolicy::kLeastOutstanding,
+                                RoutingPolicy::kPrefixAffinity}) {
+    SCOPED_TRACE(static_cast<int>(routing));
+    Bench b(AutoConfig(1, 1, 8, routing), RequestSource::Replay(trace, {}));
+    b.cluster->Start();
+    const LlmCluster& c = *b.cluster;
+    std::vector<int64_t> frozen;  // submitted when last seen not active (-1: active)
+    int seen_loading = 0;
+    for (int t = 1; t <= 2100; ++t) {
+      b.sim.RunUntil(sim::Time::FromSeconds(t));
+      frozen.resize(c.replica_count(), -1);
+      for (int i = 0; i < c.replica_count(); ++i) {
+        const ReplicaMetrics& m = c.replica(i).metrics();
+        switch (c.replica_state(i)) {
+          case ReplicaState::kActive:
+            frozen[i] = -1;
+            break;
+          case ReplicaState::kLoading:
+            ++seen_loading;
+            EXPECT_EQ(m.submitted, 0u) << i << " at " << t;
+            EXPECT_EQ(c.metrics().routed[i], 0u);
+            EXPECT_EQ(m.busy_s, 0);
+            break;
+          case ReplicaState::kDraining:
+          case ReplicaState::kRemoved:
+            if (frozen[i] < 0) frozen[i] = static_cast<int64_t>(m.submitted);
+            EXPECT_EQ(static_cast<int64_t>(m.submitted), frozen[i]) << i << " at " << t;
+            break;
+        }
+      }
+    }
+    EXPECT_GT(seen_loading, 0);
+    EXPECT_GT(c.metrics().scale_downs, 0u);
+    // Every activation comes load_time_s after its acquisition; every request a replica served
+    // arrived after that replica's activation (replicas 1.. are all scaled up).
+    std::vector<double> active_at(c.replica_count(), 0);
+    double first_acquire = -1;
+    for (const ScaleEvent& e : c.scale_events()) {
+      if (e.kind == ScaleEvent::Kind::kAcquire && first_acquire < 0) first_acquire = e.time_s;
+      if (e.kind == ScaleEvent::Kind::kActivate) active_at[e.replica] = e.time_s;
+    }
+    EXPECT_EQ(first_acquire, 330);
+    for (const ScaleEvent& e : c.scale_events()) {
+      if (e.kind == ScaleEvent::Kind::kAcquire) {
+        EXPECT_EQ(active_at[e.replica], e.time_s + 120) << e.replica;
+      }
+    }
+    for (const ClusterRecord& r : c.records()) {
+      EXPECT_GE(r.record.arrival_s, active_at[r.replica]) << r.record.id;
+    }
+    EXPECT_EQ(c.metrics().completed + c.rejected(), c.metrics().arrived);
+  }
+}
+
+// 75 req/s for 600 s on 3 replicas (the count it implies), then 10 req/s for 1200 s, min 2. The
+// first decision reading only the low load is at 630 s (its interval starts at 600 s), so the
+// low stretch starts at 600 s and the drain comes at 900 s, not before; 10 req/s implies 1
+// replica, so min_replicas keeps 2 and exactly one replica goes. Every request arrived is
+// completed or rejected, records and busy time of the removed replica included.
+TEST(LlmClusterAutoscale, ScalesDownAfterTheDelayToMinAndLosesNoRequest) {
+  Bench b(AutoConfig(3, 2, 8), RequestSource::Replay(StepTrace({{75, 600}, {10, 1200}}), {}));
+  b.cluster->Start();
+  const LlmCluster& c = *b.cluster;
+  for (int k = 1; k <= 80; ++k) {
+    b.sim.RunUntil(sim::Time::FromSeconds(30.0 * k));
+    EXPECT_GE(c.active_replicas() + c.loading_replicas(), 2) << 30 * k;
+    if (30.0 * k < 900) {
+      EXPECT_EQ(c.metrics().scale_downs + static_cast<uint64_t>(c.draining_replicas()), 0u)
+          << 30 * k;
+    }
+  }
+  double first_drain = -1;
+  for (const ScaleEvent& e : c.scale_events()) {
+    if (e.kind == ScaleEvent::Kind::kDrain) {
+      first_drain = e.time_s;
+      break;
+    }
+  }
+  EXPECT_EQ(first_drain, 900);
+  EXPECT_EQ(c.metrics().scale_downs, 1u);
+  EXPECT_EQ(c.active_replicas(), 2);
+  EXPECT_EQ(c.held_replicas(), 2);
+  EXPECT_EQ(CountEvents(c, ScaleEvent::Kind::kRelease), 1);
+
+  const ClusterMetrics& m = c.metrics();
+  EXPECT_EQ(m.arrived, StepTrace({{75, 600}, {10, 1200}}).size());
+  EXPECT_EQ(m.completed + c.rejected(), m.arrived);
+  EXPECT_EQ(c.in_flight(), 0u);
+  EXPECT_EQ(c.records().size(), m.completed);
+  int removed = -1;
+  double busy_kept = 0;
+  for (int i = 0; i < c.replica_count(); ++i) {
+    if (c.replica_state(i) == ReplicaState::kRemoved) {
+      removed = i;
+    } else {
+      busy_kept += c.replica(i).metrics().busy_s;
+    }
+  }
+  ASSERT_GE(removed, 0);
+  uint64_t served_by_removed = 0;
+  for (const ClusterRecord& r : c.records()) served_by_removed += r.replica == removed ? 1 : 0;
+  EXPECT_GT(served_by_removed, 0u);
+  EXPECT_EQ(served_by_removed, c.replica(removed).metrics().completed);
+  EXPECT_GT(c.BusyGpuSeconds(), busy_kept);  // the removed replica's busy time still counts
+  EXPECT_DOUBLE_EQ(c.BusyGpuSeconds(), busy_kept + c.replica(removed).metrics().busy_s);
+
+  const std::vector<SummaryMetric> s = c.Summary("serving");
+  EXPECT_EQ(Find(s, "serving.scale_downs")->value, 1);
+  EXPECT_EQ(Find(s, "serving.scale_ups")->value, static_cast<double>(m.scale_ups));
+  EXPECT_EQ(Find(s, "serving.replicas")->value, 2);
+  EXPECT_EQ(Find(s, "serving.replicas_max")->value, 3);
+  EXPECT_EQ(m.scale_ups, 0u);
+  // 3 replicas for 900 s, then 2 until the end at 2400 s: (3 x 900 + 2 x 1500) / 2400 = 2.375.
+  const double mean = Find(s, "serving.replicas_mean")->value;
+  EXPECT_NEAR(mean, 2.375, 1e-9);
+  // A fixed cluster's summary has none of the autoscaling keys.
+  Bench fixed(Config(2, RoutingPolicy::kLeastOutstanding), PoissonLoad(10, 20));
+  fixed.Run();
+  const std::vector<SummaryMetric> fs = fixed.cluster->Summary("serving");
+  for (const char* key : {"serving.replicas_mean", "serving.replicas_max", "serving.scale_ups",
+                          "serving.scale_downs"}) {
+    EXPECT_EQ(Find(fs, key), nullptr) << key;
+  }
+  RecordProperty("replicas_mean", std::to_string(mean));
+  RecordProperty("served_by_removed", std::to_string(served_by_removed));
+}
+
+// The fleet can give one more TP2 replica and no more: 100 req/s wants several, the cluster
+// gets exactly one, keeps asking (and is refused) at later decisions, and never exceeds
+// 2 replicas. Each request is for tp x pp = 2 GPUs.
+TEST(LlmClusterAutoscale, RefusedCapacityCapsTheGrowth) {
+  ClusterConfig config = AutoConfig(1, 1, 8);
+  config.par = Parallelism{.tp = 2};
+  Bench b(config, RequestSource::Replay(StepTrace({{100, 600}}), {}));
+  int free_gpus = 2, asked = 0, refused = 0;
+  b.cluster->SetCapacity(
+      [&](int gpus) {
+        ++asked;
+        EXPECT_EQ(gpus, 2);
+        if (gpus > free_gpus) {
+          ++refused;
+          return false;
+        }
+        free_gpus -= gpus;
+        return true;
+      },
+      [&](int gpus) { free_gpus += gpus; });
+  b.cluster->Start();
+  int most = 0;
+  for (int k = 1; k <= 20; ++k) {
+    b.sim.RunUntil(sim::Time::FromSeconds(30.0 * k));
+    most = std::max(most, b.cluster->active_replicas() + b.cluster->loading_replicas());
+  }
+  EXPECT_EQ(b.cluster->metrics().scale_ups, 1u);
+  EXPECT_EQ(most, 2);
+  EXPECT_EQ(free_gpus, 0);
+  EXPECT_GT(b.cluster->last_desired(), 2);  // it still wants more
+  EXPECT_GE(refused, 3);                    // asked again at later decisions
+  EXPECT_EQ(asked, refused + 1);            // one refusal ends a decision's requests
+  RecordProperty("acquire_calls", std::to_string(asked));
+  RecordProperty("last_desired", std::to_string(b.cluster->last_desired()));
+}
+
+// TP2 replicas: up to several under 140 req/s, back down to 1 under 5 req/s. Each scale-up
+// acquired 2 GPUs, each removed replica released 2 (once), and the GPUs the callbacks account
+// for match the cluster's held_gpus().
+TEST(LlmClusterAutoscale, ReleasesEachRemovedReplicasGpus) {
+  ClusterConfig config = AutoConfig(1, 1, 8);
+  config.par = Parallelism{.tp = 2};
+  Bench b(config, RequestSource::Replay(StepTrace({{140, 400}, {5, 1200}}), {}));
+  std::vector<int> acquired, released;
+  b.cluster->SetCapacity(
+      [&](int gpus) {
+        acquired.push_back(gpus);
+        return true;
+      },
+      [&](int gpus) { released.push_back(gpus); });
+  b.Run(2400);
+  const LlmCluster& c = *b.cluster;
+  EXPECT_EQ(acquired.size(), c.metrics().scale_ups);
+  EXPECT_EQ(released.size(), c.metrics().scale_downs);
+  EXPECT_GE(released.size(), 2u);
+  for (int g : acquired) EXPECT_EQ(g, 2);
+  for (int g : released) EXPECT_EQ(g, 2);
+  EXPECT_EQ(static_cast<int>(released.size()), CountEvents(c, ScaleEvent::Kind::kRelease));
+  EXPECT_EQ(2 + 2 * static_cast<int>(acquired.size()) - 2 * static_cast<int>(released.size()),
+            c.held_gpus());
+  EXPECT_EQ(c.held_replicas(), 1);  // 5 req/s on TP2: well under one replica's worth
+  EXPECT_EQ(c.metrics().completed + c.rejected(), c.metrics().arrived);
+  RecordProperty("scale_ups", std::to_string(acquired.size()));
+  RecordProperty("scale_downs", std::to_string(released.size()));
+}
+
+// The busy-time signal reads a replica that iterates at all as nearly fully used: at 10 req/s,
+// a quarter of one replica's work, it climbs to max_replicas (8); the offered-load signal
+// keeps 1.
+TEST(LlmClusterAutoscale, BusyTimeSignalOverProvisions) {
+  auto run = [](AutoscaleSignal signal) {
+    ClusterConfig config = AutoConfig(1, 1, 8);
+    config.autoscale->signal = signal;
+    auto b = std::make_unique<Bench>(config, RequestSource::Replay(StepTrace({{10, 900}}), {}));
+    b->Run(900);
+    return b;
+  };
+  std::unique_ptr<Bench> work = run(AutoscaleSignal::kOfferedLoad);
+  std::unique_ptr<Bench> busy = run(AutoscaleSignal::kBusyTime);
+  EXPECT_EQ(work->cluster->metrics().replicas.max(), 1);
+  EXPECT_EQ(busy->cluster->metrics().replicas.max(), 8);
+  RecordProperty("utilization_offered_load", std::to_string(work->cluster->last_utilization()));
+  RecordProperty("utilization_busy_time", std::to_string(busy->cluster->last_utilization()));
+}
+
+TEST(LlmClusterAutoscale, RunsAreDeterministic) {
+  auto run = [] {
+    auto b = std::make_unique<Bench>(
+        AutoConfig(1, 1, 8, RoutingPolicy::kPrefixAffinity),
+        RequestSource::Replay(StepTrace({{10, 200}, {70, 400}, {5, 600}}), {}));
+    b->Run(1500);
+    return b;
+  };
+  std::unique_ptr<Bench> x = run(), y = run();
+  const std::vector<ScaleEvent>& ex = x->cluster->scale_events();
+  const std::vector<ScaleEvent>& ey = y->cluster->scale_events();
+  EXPECT_GT(x->cluster->metrics().scale_ups, 0u);
+  EXPECT_GT(x->cluster->metrics().scale_downs, 0u);
+  ASSERT_EQ(ex.size(), ey.size());
+  for (size_t i = 0; i < ex.size(); ++i) {
+    EXPECT_EQ(ex[i].time_s, ey[i].time_s);
+    EXPECT_EQ(ex[i].kind, ey[i].kind);
+    EXPECT_EQ(ex[i].replica, ey[i].replica);
+  }
+  const std::vector<ClusterRecord>& a = x->cluster->records();
+  const std::vector<ClusterRecord>& b = y->cluster->records();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].record.id, b[i].record.id);
+    EXPECT_EQ(a[i].replica, b[i].replica);
+    EXPECT_EQ(a[i].record.completion_s, b[i].record.completion_s);
+  }
+  EXPECT_EQ(x->cluster->BusyGpuSeconds(), y->cluster->BusyGpuSeconds());
 }
 
 }  // namespace

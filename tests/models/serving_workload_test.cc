@@ -136,6 +136,42 @@ TEST(ServingWorkload, DisaggregatedScenarioRunsEndToEnd) {
   EXPECT_EQ(in_flight->values.back(), Metric(res, "serving.requests_in_flight"));
 }
 
+// Autoscaled serving on a shared pool: one TP8 replica (a node) at the start, up to three; the
+// Poisson load needs more than one, so the autoscaler asks the scheduler for nodes, which it
+// takes from the lower-ranked training gang. The serving GPUs then exceed the initial node and
+// the training job is preempted.
+TEST(ServingWorkload, AutoscaledReplicasTakeNodesFromLowerRanks) {
+  Scenario s = DisaggregatedScenario();
+  s.servings[0].disaggregated.reset();
+  s.servings[0].cluster.replicas = 1;
+  s.servings[0].cluster.par.tp = 8;
+  s.servings[0].arrivals.peak_rate_per_s = 80;  // beyond one replica's throughput
+  AutoscaleConfig a;
+  a.min_replicas = 1;
+  a.max_replicas = 3;
+  a.interval_s = 10;
+  a.load_time_s = 20;
+  s.servings[0].cluster.autoscale = a;
+  s.pools[0].nodes = 3;
+  s.trainings.push_back(testing::TestTraining(16, 1e12));  // 2 nodes, below serving
+  s.policy.order = {"chat", "train"};
+  s.horizon_s = 200;
+  RunOptions options;
+  options.seed = 3;
+  Result<RunResult> r = RunScenario(s, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const RunResult& res = r.value();
+  EXPECT_GE(Metric(res, "serving.scale_ups"), 1);
+  EXPECT_GT(Metric(res, "serving.replicas_max"), 1);
+  EXPECT_GE(Metric(res, "training.preemptions"), 1);
+  const Column* gpus = Series(res, "serving_gpus");
+  ASSERT_NE(gpus, nullptr);
+  double most = 0;
+  for (double g : gpus->values) most = std::max(most, g);
+  EXPECT_GE(most, 16);
+  EXPECT_GT(Metric(res, "gpu_hours.serving"), 8 * 200 / 3600.0);
+}
+
 // The serving GPUs' iterations count as busy: the same scenario with more load draws more power.
 TEST(ServingWorkload, DisaggregatedIterationsCountAsBusyGpus) {
   Scenario light = DisaggregatedScenario();
