@@ -22,6 +22,8 @@ const Compared kCompared[] = {
      "value of the training delay (its GPUs' cost per hour)", true},
     {"training.tokens", "training_tokens", "1", "training tokens processed", false},
     {"distillation.tokens", "distillation_tokens", "1", "distillation tokens processed", true},
+    {"distillation.throughput_lost_fraction", "distillation_lost_fraction", "1",
+     "share of the distillation throughput lost to sharing", false},
     {"avatar.ttff_p99_s", "avatar_ttff_p99", "s", "avatar time to first frame p99", false},
     {"avatar.sessions_rejected", "avatar_rejected", "1", "avatar sessions rejected", true},
     {"avatar.slo_met", "avatar_slo_met", "1", "avatar SLOs met (1 = yes)", true},

@@ -175,6 +175,13 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
   }
   if (in.jobs.size() > trainings) {
     s.Add("distillation.tokens", distill_tokens, "1", "distillation (student) tokens processed");
+    if (in.distillation_tokens_alone >= 0) {
+      const double alone = in.distillation_tokens_alone;
+      s.Add("distillation.tokens_alone", alone, "1",
+            "distillation tokens alone on the idle pool in the same time");
+      s.Add("distillation.throughput_lost_fraction", alone > 0 ? 1 - distill_tokens / alone : kNaN,
+            "1", "share of the distillation throughput lost to sharing");
+    }
     AddDistillationPhases(in, s);
     s.Add("distillation.preemptions", distill_pre, "1", "distillation preemptions and shrinks");
     s.Add("distillation.lost_gpu_hours", distill_lost, "GPU h", "distillation GPU-hours lost");

@@ -28,6 +28,7 @@ struct RunReportInputs {
   std::vector<double> training_target_alone_s; // per training job: its whole target alone
   uint64_t events_handled = 0;
   double logit_storage_bytes = 0;              // offline distillation's stored logits
+  double distillation_tokens_alone = -1;       // distillation alone for the horizon; < 0: not run
   double busy_gpu_seconds = 0;
 };
 

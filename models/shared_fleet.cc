@@ -562,6 +562,18 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
     }
     in.training_delay_s.push_back(delay);
   }
+  if (options.alone_baseline && r.jobs.size() > scenario.trainings.size()) {
+    // The distillation jobs alone on the idle pool for the same horizon (failures drawn alike).
+    std::vector<size_t> distill;
+    for (size_t i = scenario.trainings.size(); i < r.jobs.size(); ++i) distill.push_back(i);
+    FleetRun alone(scenario, r, options.seed, /*with_avatars=*/false, distill);
+    alone.Run(nullptr);
+    double tokens = 0;
+    for (const auto& j : alone.jobs()) {
+      if (j->params().phase != "teacher") tokens += j->TokensDone();
+    }
+    in.distillation_tokens_alone = tokens;
+  }
   RunResult result = BuildRunReport(in, run.log());
   if (run.serving() != nullptr) result.requests = run.serving()->RequestsTable();
   result.timeseries = run.timeseries();

@@ -187,6 +187,11 @@ TEST(SharedFleet, AvatarPressureDelaysLowPriorityTraining) {
   ASSERT_TRUE(r.ok());
   EXPECT_GT(Metric(r.value(), "training.preemptions"), 0);
   EXPECT_GT(Metric(r.value(), "training.delay_s"), 600);  // at least one restart's worth
+  // Distillation alone on the idle pool does at least as much as beside the avatars.
+  const double alone = Metric(r.value(), "distillation.tokens_alone");
+  EXPECT_GE(alone, Metric(r.value(), "distillation.tokens"));
+  EXPECT_NEAR(Metric(r.value(), "distillation.throughput_lost_fraction"),
+              1 - Metric(r.value(), "distillation.tokens") / alone, 1e-12);
   // The delay is consistent with the tokens it did not do: alone it runs at full rate.
   const double rate = 1e15 * 0.5 / 6e9 * 32;  // tokens/s alone
   const double tokens = Metric(r.value(), "training.tokens");
