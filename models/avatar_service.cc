@@ -5,17 +5,12 @@
 #include <cmath>
 
 #include "models/avatar_draws.h"
+#include "models/avatar_session_pool.h"
 
 namespace capsim::models {
 
 using sim::Duration;
 using sim::Time;
-
-namespace {
-
-
-
-}  // namespace
 
 AvatarService::AvatarService(sim::Simulator& sim, const AvatarSpec& spec, const PoolSpec& pool,
                              const PolicySpec& policy, FleetScheduler& scheduler, uint64_t seed,
@@ -33,15 +28,8 @@ AvatarService::AvatarService(sim::Simulator& sim, const AvatarSpec& spec, const 
       nodes_(static_cast<size_t>(pool.nodes)),
       active_count_(sim.Now(), 0),
       demand_(sim.Now(), 0) {
-  // Time shares of a turn cycle: user speaking, response, agent speaking.
-  const double response = spec.end_of_turn.latency_s + spec.asr.latency_s + spec.llm.latency_s +
-                          spec.tts.latency_s + spec.face.latency_s + spec.encode.latency_s +
-                          spec.network.latency_s;
-  const double cycle = spec.user_speaking_mean_s + response + spec.agent_speaking_mean_s;
-  mean_share_ = (StageDemand(Phase::kListening) * spec.user_speaking_mean_s +
-                 StageDemand(Phase::kResponding) * response +
-                 StageDemand(Phase::kSpeaking) * spec.agent_speaking_mean_s) /
-                cycle;
+  // The stage shares weighted by the time shares of a turn cycle (the session-level model's too).
+  mean_share_ = MeanSessionShare(spec);
   peak_share_ = std::max({StageDemand(Phase::kListening), StageDemand(Phase::kResponding),
                           StageDemand(Phase::kSpeaking)});
   if (peak_share_ > spec.peak_load_limit) {
