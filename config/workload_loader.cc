@@ -183,11 +183,13 @@ void ReadAvatar(const MapReader& item, const WorkloadContext& ctx, models::Avata
   // The session-level model (models/avatar_session_pool.h); sessions_per_gpu absent (0) = derived
   // from gpu_load_target and the stages' mean GPU share.
   if (item.Has("aggregate")) {
-    const MapReader aggregate = item.GetMap("aggregate", {"sessions_per_gpu"});
+    const MapReader aggregate = item.GetMap("aggregate", {"sessions_per_gpu", "load_time"});
     if (aggregate.valid()) {
       models::AvatarSpec::AggregateSpec a;
       aggregate.GetQuantity("sessions_per_gpu", Dimension::kDimensionless, &a.sessions_per_gpu,
                             Need::kOptional, Bound::kPositive);
+      aggregate.GetQuantity("load_time", Dimension::kTime, &a.load_time_s, Need::kOptional,
+                            Bound::kNonNegative);
       s->aggregate = a;
     }
     if (item.Has("replica")) {

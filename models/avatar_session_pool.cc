@@ -105,6 +105,11 @@ bool AvatarSessionPool::GrowPoolOnce() {
   if (node < 0) return false;
   granted_nodes_.push_back(node);
   granted_count_.Set(sim_.Now(), static_cast<double>(granted_gpus()));
+  const double load_s = spec_.aggregate ? spec_.aggregate->load_time_s : 0;
+  if (load_s > 0) {
+    ++loading_nodes_;
+    sim_.ScheduleAfter(Duration::Seconds(load_s), [this] { --loading_nodes_; });
+  }
   return true;
 }
 
@@ -123,9 +128,14 @@ void AvatarSessionPool::OnArrival() {
     ++rejected_limit_;
     return;
   }
-  if (free_slots() <= 0 && !GrowPoolOnce()) {
-    ++rejected_capacity_;
-    return;
+  // With no free slot, a node is asked for; it serves at once unless it must load first (then
+  // this session is turned away and later ones use it).
+  if (free_slots() <= 0) {
+    if (free_slots() + loading_nodes_ * slots_per_node_ <= 0) GrowPoolOnce();
+    if (free_slots() <= 0) {
+      ++rejected_capacity_;
+      return;
+    }
   }
   ++admitted_;
   ++active_;
@@ -136,9 +146,9 @@ void AvatarSessionPool::OnArrival() {
   if (spec_.session_length.cap > 0) length = std::min(length, spec_.session_length.cap);
   sim_.ScheduleAfter(Duration::Seconds(length), [this] { OnSessionEnd(); });
   ttff_.Add(DrawTtff(rng));
-  // Keep headroom_nodes nodes' worth of slots free.
+  // Keep headroom_nodes nodes' worth of slots free (counting the nodes still loading).
   const int64_t want = static_cast<int64_t>(policy_.headroom_nodes) * slots_per_node_;
-  while (free_slots() < want && GrowPoolOnce()) {
+  while (free_slots() + loading_nodes_ * slots_per_node_ < want && GrowPoolOnce()) {
   }
 }
 
@@ -150,7 +160,7 @@ void AvatarSessionPool::OnSessionEnd() {
 
 void AvatarSessionPool::OnRebalance() {
   sim_.ScheduleAfter(Duration::Seconds(policy_.rebalance_interval_s), [this] { OnRebalance(); });
-  if (granted_nodes_.empty()) return;
+  if (granted_nodes_.empty() || loading_nodes_ > 0) return;
   // Return one node when at least 1.5 nodes' worth of slots beyond the headroom are free; its
   // sessions (if any) are considered repacked onto the free slots of the other nodes.
   const int64_t spare =

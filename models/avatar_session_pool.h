@@ -99,7 +99,12 @@ class AvatarSessionPool : public AvatarWorkload {
   double sessions_per_gpu() const { return sessions_per_gpu_; }
   int64_t slots_per_node() const { return slots_per_node_; }
   // Slots of the granted nodes, and those not held by a session.
-  int64_t slots() const { return static_cast<int64_t>(granted_nodes_.size()) * slots_per_node_; }
+  // Slots of the granted nodes that have finished loading (a node loads the avatar models for
+  // aggregate.load_time_s before it serves).
+  int64_t slots() const {
+    return (static_cast<int64_t>(granted_nodes_.size()) - loading_nodes_) * slots_per_node_;
+  }
+  int loading_nodes() const { return loading_nodes_; }
   int64_t free_slots() const { return slots() - active_; }
   // Mean GPUs held by the pool since the start.
   double MeanGrantedGpus() const { return granted_count_.Mean(sim_.Now()); }
@@ -132,6 +137,7 @@ class AvatarSessionPool : public AvatarWorkload {
   double fixed_ttff_s_ = 0;
 
   std::vector<int> granted_nodes_;
+  int loading_nodes_ = 0;  // the last granted nodes, still loading
   uint64_t arrived_ = 0;
   uint64_t admitted_ = 0;
   uint64_t rejected_limit_ = 0;

@@ -139,6 +139,9 @@ struct AvatarSpec {
   // from `capsim capacity` of the replica-level pipeline.
   struct AggregateSpec {
     double sessions_per_gpu = 0;
+    // Seconds a newly granted node loads the avatar models before it serves (scale-up delay);
+    // sessions finding no free slot meanwhile are turned away. 0 = at once.
+    double load_time_s = 0;
   };
   std::optional<AggregateSpec> aggregate;
 };

@@ -482,10 +482,13 @@ TEST_F(WorkloadLoaderTest, AvatarAggregateKey) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   EXPECT_FALSE(r.value().avatars.at(0).aggregate.has_value());  // absent: the turn-level model
 
-  r = Load(WithAvatarBlock("    aggregate: { sessions_per_gpu: 2.5 }\n"));
+  r = Load(WithAvatarBlock("    aggregate: { sessions_per_gpu: 2.5, load_time: 90 s }\n"));
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_TRUE(r.value().avatars.at(0).aggregate.has_value());
   EXPECT_DOUBLE_EQ(r.value().avatars.at(0).aggregate->sessions_per_gpu, 2.5);
+  EXPECT_DOUBLE_EQ(r.value().avatars.at(0).aggregate->load_time_s, 90);
+  EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: { load_time: -1 s }\n")),
+              ElementsAre(HasSubstr("aggregate.load_time:")));
 
   // sessions_per_gpu is optional: 0 = gpu_load_target / the mean share.
   for (const char* block : {"    aggregate: {}\n", "    aggregate:\n"}) {
@@ -516,7 +519,7 @@ TEST_F(WorkloadLoaderTest, AvatarAggregateBadValues) {
   EXPECT_THAT(Problems(WithAvatarBlock("    aggregate: 2\n")),
               ElementsAre(At(22, 16,
                              "workloads[0].aggregate: expected a mapping with keys "
-                             "sessions_per_gpu, got '2'")));
+                             "sessions_per_gpu, load_time, got '2'")));
 }
 
 TEST_F(WorkloadLoaderTest, AvatarAggregateAndReplicaAreExclusive) {

@@ -216,6 +216,31 @@ TEST(AvatarSessionPool, PoolGrowsWithLoadAndGivesNodesBack) {
               night, h.avatars.active_sessions());
 }
 
+// A scale-up delay: a granted node serves only after load_time. With one node at the start
+// loading for 10 min, every session in the first 10 min finds no ready slot and is turned away;
+// afterwards sessions are admitted, and the pool never asks for more nodes than the load and
+// headroom need while nodes load.
+TEST(AvatarSessionPool, NewNodesServeAfterTheirLoadTime) {
+  AvatarSpec spec = Aggregate(testing::TestAvatar(0.05));  // ~30 concurrent at 10 min each
+  spec.aggregate->load_time_s = 600;
+  PoolHarness h(spec, 8);
+  h.sim.RunUntil(Time::FromSeconds(599));
+  EXPECT_GT(h.avatars.sessions_arrived(), 0u);
+  EXPECT_EQ(h.avatars.sessions_admitted(), 0u);
+  EXPECT_EQ(h.avatars.rejected_by_capacity(), h.avatars.sessions_arrived());
+  EXPECT_GE(h.avatars.loading_nodes(), 1);
+  EXPECT_LE(h.sched.avatar_nodes(), 1 + h.scenario.policy.headroom_nodes);
+  h.RunFor(3 * 3600);
+  EXPECT_GT(h.avatars.sessions_admitted(), 0u);
+  EXPECT_EQ(h.avatars.loading_nodes(), 0);
+  // Without the delay the same arrivals are all admitted.
+  spec.aggregate->load_time_s = 0;
+  PoolHarness now(spec, 8);
+  now.RunFor(3 * 3600);
+  EXPECT_EQ(now.avatars.rejected_by_capacity(), 0u);
+  EXPECT_EQ(now.avatars.sessions_arrived(), h.avatars.sessions_arrived());
+}
+
 TEST(AvatarSessionPool, AdmissionLimitAndCapacityReject) {
   AvatarSpec spec = Aggregate(testing::TestAvatar(1.0));  // ~570 concurrent wanted
   spec.max_sessions = 3;
