@@ -79,20 +79,22 @@ const models::PoolSpec* ReadFleet(const MapReader& top, const models::Catalog* c
   }
 
   const std::vector<YAML::Node> pools = fleet.GetList("pools", Need::kRequired);
-  if (pools.empty() && fleet.Has("pools")) fleet.Report("pools", "needs exactly one pool");
+  if (pools.empty() && fleet.Has("pools")) fleet.Report("pools", "needs at least one pool");
   bool first_pool_ok = false;
+  std::map<std::string, int> pool_lines;
   for (size_t i = 0; i < pools.size(); ++i) {
     const MapReader r(pools[i], IndexPath(fleet.PathOf("pools"), i),
                       {"name", "site", "gpu", "nodes", "gpus_per_node", "host_power_fraction",
                        "server_price", "topology"},
                       top.diagnostics());
-    if (i == 1) {
-      top.diagnostics()->Add(
-          pools[i].Mark(), r.path(),
-          "this version supports exactly one pool; found " + std::to_string(pools.size()));
-    }
     models::PoolSpec pool;
-    r.GetString("name", &pool.name, Need::kRequired);
+    if (r.GetString("name", &pool.name, Need::kRequired)) {
+      auto [it, inserted] = pool_lines.emplace(pool.name, r.MarkOf("name").line + 1);
+      if (!inserted) {
+        r.Report("name", "duplicate pool name '" + pool.name + "' (first at line " +
+                             std::to_string(it->second) + ")");
+      }
+    }
     if (r.GetString("site", &pool.site, Need::kRequired) && !sites.empty() &&
         site_lines.count(pool.site) == 0) {
       std::vector<std::string> names;
@@ -221,14 +223,20 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
       s->profiles.push_back(std::move(profile).value());
     }
   }
-  bool needs_model = false;
-  for (const models::TrainingSpec& t : s->trainings) needs_model |= t.efficiency <= 0;
-  for (const models::DistillationSpec& d : s->distillations) needs_model |= d.efficiency <= 0;
-  needs_model |= !s->servings.empty();
-  for (const models::AvatarSpec& a : s->avatars) needs_model |= a.replica.has_value();
-  if (!needs_model) return;
-  for (size_t i = 0; i < std::min<size_t>(1, s->pools.size()); ++i) {  // one pool supported
+  // The pools holding a workload priced by the performance model.
+  std::set<int> priced;
+  auto mark = [&](const std::string& pool, bool needs) {
+    if (needs && s->PoolIndex(pool) >= 0) priced.insert(s->PoolIndex(pool));
+  };
+  for (const models::TrainingSpec& t : s->trainings) mark(t.pool, t.efficiency <= 0);
+  for (const models::DistillationSpec& d : s->distillations) mark(d.pool, d.efficiency <= 0);
+  for (const models::ServingSpec& v : s->servings) mark(v.pool, true);
+  for (const models::AvatarSpec& a : s->avatars) mark(a.pool, a.replica.has_value());
+  std::set<std::string> reported;
+  for (int pi : priced) {
+    const size_t i = static_cast<size_t>(pi);
     const std::string& gpu = s->pools[i].gpu;
+    if (!reported.insert(gpu).second) continue;
     if (gpu.empty() || named.count(gpu) > 0 || s->catalog.FindGpu(gpu) == nullptr) {
       continue;
     }
@@ -258,7 +266,12 @@ void ReadScenario(const YAML::Node& root, const std::string& path, const std::st
   context.pool = pool;
   context.scenario_path = path;
   const std::vector<std::string> names = ReadWorkloads(top, context, s);
-  ReadPolicies(top, names, pool, s);
+  // The policy's node counts (headroom, the avatar partition) are the avatar pool's.
+  const models::PoolSpec* avatar_pool = pool;
+  if (!s->avatars.empty() && s->PoolIndex(s->avatars[0].pool) > 0) {
+    avatar_pool = &s->pools[static_cast<size_t>(s->PoolIndex(s->avatars[0].pool))];
+  }
+  ReadPolicies(top, names, avatar_pool, s);
   ReadFinance(top, &s->finance);
   ReadFailures(top, &s->failures);
   if (catalog) s->catalog = std::move(*catalog);

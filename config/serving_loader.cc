@@ -240,7 +240,7 @@ void ReadAutoscale(const MapReader& item, models::ServingSpec* s) {
 const std::vector<std::string>& ServingKeys() {
   static const std::vector<std::string> keys = {
       "name",    "kind",   "model",   "replicas", "parallelism",    "arrivals",
-      "lengths", "engine", "routing", "slo",      "disaggregation", "autoscale"};
+      "lengths", "engine", "routing", "slo",      "disaggregation", "autoscale", "pool"};
   return keys;
 }
 

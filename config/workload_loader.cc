@@ -36,12 +36,13 @@ const std::vector<std::string> kKinds = {"avatar", "training", "distillation", "
 const std::vector<std::string> kAvatarKeys = {
     "name",           "kind",  "tier",          "fps",           "arrivals",
     "session_length", "turns", "latency_sigma", "frame_time_cv", "stages",
-    "admission",      "slo",   "replica",       "aggregate"};
-const std::vector<std::string> kTrainingKeys = {
-    "name", "kind", "model", "gpus", "tokens", "efficiency", "checkpoint", "parallelism", "batch"};
+    "admission",      "slo",   "replica",       "aggregate",     "pool"};
+const std::vector<std::string> kTrainingKeys = {"name",   "kind",       "model",      "gpus",
+                                                "tokens", "efficiency", "checkpoint", "parallelism",
+                                                "batch",  "pool"};
 const std::vector<std::string> kDistillationKeys = {
-    "name",       "kind",       "teacher",     "student", "gpus", "tokens",
-    "efficiency", "checkpoint", "parallelism", "batch",   "mode", "logits"};
+    "name",       "kind",        "teacher", "student", "gpus",   "tokens", "efficiency",
+    "checkpoint", "parallelism", "batch",   "mode",    "logits", "pool"};
 
 std::vector<std::string> AllKeys() {
   std::vector<std::string> keys = kAvatarKeys;
@@ -165,9 +166,8 @@ void ReadAvatar(const MapReader& item, const WorkloadContext& ctx, models::Avata
   ReadStage(stages, "encode", true, &s->encode);
   ReadStage(stages, "network", false, &s->network);
 
-  const MapReader admission =
-      item.GetMap("admission", {"max_sessions", "gpu_load_target", "peak_load_limit"},
-                  Need::kRequired);
+  const MapReader admission = item.GetMap(
+      "admission", {"max_sessions", "gpu_load_target", "peak_load_limit"}, Need::kRequired);
   admission.GetInt("max_sessions", &s->max_sessions, Need::kRequired, Bound::kAtLeastOne);
   admission.GetQuantity("gpu_load_target", Dimension::kFraction, &s->gpu_load_target,
                         Need::kOptional, Bound::kPositive);
@@ -224,8 +224,8 @@ void ReadProgress(const MapReader& item, const models::ModelSpec* trained, Spec*
       item.GetMap("checkpoint", {"interval", "write", "restart", "storage_bandwidth"});
   c.GetQuantity("interval", Dimension::kTime, &s->checkpoint_interval_s, Need::kOptional,
                 Bound::kPositive);
-  bool has_write = c.GetQuantity("write", Dimension::kTime, &s->checkpoint_write_s,
-                                 Need::kOptional, Bound::kNonNegative);
+  bool has_write = c.GetQuantity("write", Dimension::kTime, &s->checkpoint_write_s, Need::kOptional,
+                                 Bound::kNonNegative);
   double bandwidth = 0;
   if (c.GetQuantity("storage_bandwidth", Dimension::kBandwidth, &bandwidth, Need::kOptional,
                     Bound::kPositive)) {
@@ -253,9 +253,9 @@ int PoolGpus(const WorkloadContext& ctx) {
 void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training, int gpus,
                 models::StepLayout* l) {
   const std::vector<std::string> keys =
-      training ? std::vector<std::string>{"tp", "pp", "dp", "ep", "distributed_optimizer",
-                                          "dp_overlap"}
-               : std::vector<std::string>{"tp"};
+      training
+          ? std::vector<std::string>{"tp", "pp", "dp", "ep", "distributed_optimizer", "dp_overlap"}
+          : std::vector<std::string>{"tp"};
   const MapReader p = item.GetMap("parallelism", keys);
   p.GetInt("tp", &l->tp, Need::kOptional, Bound::kAtLeastOne);
   p.GetInt("pp", &l->pp, Need::kOptional, Bound::kAtLeastOne);
@@ -263,9 +263,9 @@ void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training
   p.GetInt("ep", &l->ep, Need::kOptional, Bound::kAtLeastOne);
   p.GetBool("distributed_optimizer", &l->distributed_optimizer);
   p.GetQuantity("dp_overlap", Dimension::kFraction, &l->dp_overlap);
-  const MapReader b = item.GetMap(
-      "batch", training ? std::vector<std::string>{"global", "seq_len", "micro"}
-                        : std::vector<std::string>{"seq_len", "micro"});
+  const MapReader b =
+      item.GetMap("batch", training ? std::vector<std::string>{"global", "seq_len", "micro"}
+                                    : std::vector<std::string>{"seq_len", "micro"});
   b.GetQuantity("global", Dimension::kCount, &l->global_batch_tokens, Need::kOptional,
                 Bound::kPositive);
   double seq = static_cast<double>(l->seq_len);
@@ -278,9 +278,9 @@ void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training
   if (!training || gpus <= 0) return;
   if (l->dp == 0) l->dp = gpus / std::max(1, l->tp * l->pp);
   if (l->tp * l->pp * l->dp != gpus) {
-    item.Report("parallelism", "tp x pp x dp = " + std::to_string(l->tp) + " x " + std::to_string(l->pp) +
-                     " x " + std::to_string(l->dp) + " does not equal the job's " +
-                     std::to_string(gpus) + " GPUs");
+    item.Report("parallelism", "tp x pp x dp = " + std::to_string(l->tp) + " x " +
+                                   std::to_string(l->pp) + " x " + std::to_string(l->dp) +
+                                   " does not equal the job's " + std::to_string(gpus) + " GPUs");
   } else if (l->global_batch_tokens <
              static_cast<double>(l->dp) * l->micro_batch_seqs * static_cast<double>(l->seq_len)) {
     b.Report("global", "is smaller than one micro-batch per data-parallel rank");
@@ -440,11 +440,26 @@ std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadConte
     if (item.Require("kind") && !known) {
       item.Report("kind", UnknownNameMessage("workload kind", kind, kKinds));
     }
+    // The pool it runs in (default: the first); sizes are checked against that pool.
+    WorkloadContext ctx = context;
+    std::string pool;
+    if (item.GetString("pool", &pool)) {
+      const int index = scenario->PoolIndex(pool);
+      if (index < 0) {
+        std::vector<std::string> pools;
+        for (const models::PoolSpec& p : scenario->pools) pools.push_back(p.name);
+        item.Report("pool", UnknownNameMessage("pool", pool, pools));
+        ctx.pool = nullptr;
+      } else {
+        ctx.pool = &scenario->pools[static_cast<size_t>(index)];
+      }
+    }
     if (kind == "avatar") {
       models::AvatarSpec spec;
       spec.name = name;
-      ReadAvatar(item, context, &spec);
-      if (item.Has("replica")) ReadAvatarReplica(item, context, &spec);
+      spec.pool = pool;
+      ReadAvatar(item, ctx, &spec);
+      if (item.Has("replica")) ReadAvatarReplica(item, ctx, &spec);
       if (!scenario->avatars.empty()) {
         item.Report("kind", "this version supports at most one avatar workload; '" +
                                 scenario->avatars.front().name + "' is already one");
@@ -453,17 +468,20 @@ std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadConte
     } else if (kind == "training") {
       models::TrainingSpec spec;
       spec.name = name;
-      ReadTraining(item, context, &spec);
+      spec.pool = pool;
+      ReadTraining(item, ctx, &spec);
       scenario->trainings.push_back(std::move(spec));
     } else if (kind == "distillation") {
       models::DistillationSpec spec;
       spec.name = name;
-      ReadDistillation(item, context, &spec);
+      spec.pool = pool;
+      ReadDistillation(item, ctx, &spec);
       scenario->distillations.push_back(std::move(spec));
     } else if (kind == "llm-serving") {
       models::ServingSpec spec;
       spec.name = name;
-      ReadServing(item, context, context.scenario_path, &spec);
+      spec.pool = pool;
+      ReadServing(item, ctx, context.scenario_path, &spec);
       if (!scenario->servings.empty()) {
         item.Report("kind", "this version supports at most one llm-serving workload; '" +
                                 scenario->servings.front().name + "' is already one");

@@ -22,6 +22,7 @@ struct JobParams {
   std::string workload;  // the scenario workload it belongs to (empty: name)
   std::string phase;     // "teacher" | "student" for offline distillation, else empty
   std::string after;     // a job that must finish before this one starts (empty: none)
+  int pool = 0;  // index of its pool in the scenario
   int gpus_per_node = 8;
   int min_gpus = 0;     // smallest allocation it runs on (== max for a gang)
   int max_gpus = 0;     // largest allocation it asks for

@@ -125,7 +125,9 @@ void AddJobMetrics(const RunReportInputs& in, SummaryBuilder& s) {
           : done > 0   ? horizon * first.params().tokens_target / done
                        : kNaN,
           "s", "time to the token target at the pace of this run (finish time if reached)");
-    if (in.pool != nullptr && in.pool->topology) {
+    bool topology = false;
+    for (const PoolReport& p : in.pools) topology = topology || p.pool->topology.has_value();
+    if (topology) {
       double cross = 0, running = 0;
       for (size_t i = 0; i < trainings; ++i) {
         cross += in.jobs[i]->CrossPodSeconds();
@@ -268,10 +270,19 @@ Table BuildJobsTable(const RunReportInputs& in) {
   return t;
 }
 
-// GPU-hours of the pool by workload and state, one row each: what the summary's gpu_hours.*
+// GPU-hours over all pools of a scheduler's node-seconds measure (x each pool's GPUs per node).
+double SumOverPools(const RunReportInputs& in, double (FleetScheduler::*node_seconds)() const) {
+  double h = 0;
+  for (const PoolReport& p : in.pools) {
+    h += (p.scheduler->*node_seconds)() * p.pool->gpus_per_node / kHour;
+  }
+  return h;
+}
+
+// GPU-hours of the pools by workload and state, one row each: what the summary's gpu_hours.*
 // give, in a long table for plots (the rows add up to the pool's GPU-hours).
 Table BuildGpuHoursTable(const RunReportInputs& in) {
-  TextColumn workload{"workload", "workload (or 'pool' for unallocated GPUs)", {}};
+  TextColumn workload{"workload", "workload (or the pool's name for unallocated GPUs)", {}};
   TextColumn state{"state", "state of the GPUs", {}};
   Column hours{"gpu_hours", "GPU h", "GPU-hours", {}};
   auto add = [&](const std::string& w, const std::string& st, double h) {
@@ -279,15 +290,14 @@ Table BuildGpuHoursTable(const RunReportInputs& in) {
     state.values.push_back(st);
     hours.values.push_back(h);
   };
-  const int gpn = in.pool->gpus_per_node;
-  const double avatar_h = in.scheduler->AvatarNodeSeconds() * gpn / kHour;
+  const double avatar_h = SumOverPools(in, &FleetScheduler::AvatarNodeSeconds);
   if (in.avatar != nullptr) {
     const double busy = in.avatar->DemandGpuSeconds() / kHour;
     add(in.avatar->spec().name, "busy", busy);
     add(in.avatar->spec().name, "held_idle", std::max(0.0, avatar_h - busy));
   }
   if (in.serving != nullptr) {
-    const double held = in.scheduler->ServingNodeSeconds() * gpn / kHour;
+    const double held = SumOverPools(in, &FleetScheduler::ServingNodeSeconds);
     const double busy = in.serving->BusyGpuSeconds() / kHour;
     add("serving", "busy", busy);
     add("serving", "held_idle", std::max(0.0, held - busy));
@@ -298,10 +308,13 @@ Table BuildGpuHoursTable(const RunReportInputs& in) {
       add(j->params().name, BatchJob::StateName(st), j->GpuSecondsIn(st) / kHour);
     }
   }
-  const double idle = in.scheduler->IdleNodeSeconds() * gpn / kHour;
-  const double stranded = in.scheduler->StrandedNodeSeconds() * gpn / kHour;
-  add("pool", "stranded", stranded);
-  add("pool", "idle", std::max(0.0, idle - stranded));
+  for (const PoolReport& p : in.pools) {
+    const double gpn = p.pool->gpus_per_node;
+    const double idle = p.scheduler->IdleNodeSeconds() * gpn / kHour;
+    const double stranded = p.scheduler->StrandedNodeSeconds() * gpn / kHour;
+    add(p.pool->name, "stranded", stranded);
+    add(p.pool->name, "idle", std::max(0.0, idle - stranded));
+  }
   Table t;
   t.text = {workload, state};
   t.numeric = {hours};
@@ -328,33 +341,61 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   }
   AddJobMetrics(in, s);
 
-  const double gpus = static_cast<double>(in.pool->nodes) * in.pool->gpus_per_node;
+  double gpus = 0;
+  for (const PoolReport& p : in.pools)
+    gpus += static_cast<double>(p.pool->nodes) * p.pool->gpus_per_node;
   const double gpu_hours = gpus * sc.horizon_s / kHour;
-  const int gpn = in.pool->gpus_per_node;
   double train_h = 0, distill_h = 0;
   for (size_t i = 0; i < in.jobs.size(); ++i) {
     (i < in.training_delay_s.size() ? train_h : distill_h) += in.jobs[i]->HeldGpuSeconds() / kHour;
   }
-  const double avatar_h = in.scheduler->AvatarNodeSeconds() * gpn / kHour;
+  const double avatar_h = SumOverPools(in, &FleetScheduler::AvatarNodeSeconds);
   s.Add("gpu_hours.avatar", avatar_h, "GPU h", "GPU-hours granted to avatars");
   if (in.avatar != nullptr) {
     s.Add("gpu_hours.avatar_busy", in.avatar->DemandGpuSeconds() / kHour, "GPU h",
           "GPU-hours of avatar stage work (summed GPU shares)");
   }
   if (in.serving != nullptr) {
-    s.Add("gpu_hours.serving", in.scheduler->ServingNodeSeconds() * gpn / kHour, "GPU h",
+    s.Add("gpu_hours.serving", SumOverPools(in, &FleetScheduler::ServingNodeSeconds), "GPU h",
           "GPU-hours held by LLM serving replicas");
   }
   s.Add("gpu_hours.training", train_h, "GPU h", "GPU-hours held by training");
   s.Add("gpu_hours.distillation", distill_h, "GPU h", "GPU-hours held by distillation");
   AddBatchStateHours(in, s);
-  s.Add("gpu_hours.idle", in.scheduler->IdleNodeSeconds() * gpn / kHour, "GPU h", "GPU-hours idle");
-  s.Add("gpu_hours.stranded", in.scheduler->StrandedNodeSeconds() * gpn / kHour, "GPU h",
+  s.Add("gpu_hours.idle", SumOverPools(in, &FleetScheduler::IdleNodeSeconds), "GPU h",
+        "GPU-hours idle");
+  s.Add("gpu_hours.stranded", SumOverPools(in, &FleetScheduler::StrandedNodeSeconds), "GPU h",
         "GPU-hours idle while a job waited for more (free but unusable: fragmentation)");
-  s.Add("gpu_hours.total", gpu_hours, "GPU h", "GPU-hours of the pool");
+  s.Add("gpu_hours.total", gpu_hours, "GPU h", "GPU-hours of the pools");
 
-  GpuUsage usage{gpus * sc.horizon_s, in.busy_gpu_seconds};
-  PeriodCost cost = ComputePeriodCost(*in.gpu, *in.pool, *in.site, sc.finance, sc.horizon_s, usage);
+  // The cost of each pool (its GPUs, servers and site tariff), summed.
+  PeriodCost cost;
+  std::vector<double> pool_cost;       // USD per pool
+  std::vector<double> pool_gpu_hours;  // per pool
+  for (const PoolReport& p : in.pools) {
+    const double pool_gpus = static_cast<double>(p.pool->nodes) * p.pool->gpus_per_node;
+    GpuUsage usage{pool_gpus * sc.horizon_s, p.busy_gpu_seconds};
+    const PeriodCost c =
+        ComputePeriodCost(*p.gpu, *p.pool, *p.site, sc.finance, sc.horizon_s, usage);
+    cost.it_energy_j += c.it_energy_j;
+    cost.facility_energy_j += c.facility_energy_j;
+    cost.depreciation_usd += c.depreciation_usd;
+    cost.energy_usd += c.energy_usd;
+    cost.total_usd += c.total_usd;
+    pool_cost.push_back(c.total_usd);
+    pool_gpu_hours.push_back(pool_gpus * sc.horizon_s / kHour);
+    if (in.pools.size() > 1) {
+      const std::string key = "pool." + p.pool->name + ".";
+      s.Add(SummaryMetric{key + "gpus", pool_gpus, "GPU", "GPUs of pool " + p.pool->name});
+      s.Add(SummaryMetric{key + "it_avg_mw", c.it_energy_j / sc.horizon_s / 1e6, "MW",
+                          "mean IT power of pool " + p.pool->name});
+      s.Add(SummaryMetric{key + "cost_usd", c.total_usd, "USD",
+                          "cost of pool " + p.pool->name + " for the period"});
+      s.Add(SummaryMetric{key + "idle_gpu_hours",
+                          p.scheduler->IdleNodeSeconds() * p.pool->gpus_per_node / kHour, "GPU h",
+                          "GPU-hours idle in pool " + p.pool->name});
+    }
+  }
   s.Add("power.it_avg_mw", cost.it_energy_j / sc.horizon_s / 1e6, "MW", "mean IT power");
   s.Add("energy.facility_mwh", cost.facility_energy_j / 3.6e9, "MWh", "facility energy");
   s.Add("cost.depreciation_usd", cost.depreciation_usd, "USD", "server depreciation share");
@@ -362,22 +403,32 @@ RunResult BuildRunReport(const RunReportInputs& in, const JobEventLog& log) {
   s.Add("cost.total_usd", cost.total_usd, "USD", "cost of the period");
   // The training delay valued at what its GPUs cost per hour (depreciation and energy of this
   // pool): the money the fleet spends while training stands behind its idle-fleet schedule.
-  double delay_gpu_s = 0;
+  // Cost per GPU-hour of pool `p`.
+  auto rate = [&](size_t p) {
+    return pool_gpu_hours[p] > 0 ? pool_cost[p] / pool_gpu_hours[p] : 0;
+  };
+  double delay_usd = 0;
   for (size_t i = 0; i < in.training_delay_s.size(); ++i) {
     if (!std::isnan(in.training_delay_s[i])) {
-      delay_gpu_s += std::max(0.0, in.training_delay_s[i]) * in.jobs[i]->params().max_gpus;
+      const JobParams& jp = in.jobs[i]->params();
+      delay_usd += std::max(0.0, in.training_delay_s[i]) / kHour * jp.max_gpus *
+                   rate(static_cast<size_t>(jp.pool));
     }
   }
   if (!in.training_delay_s.empty() && gpu_hours > 0) {
-    s.Add("training.delay_cost_usd", delay_gpu_s / kHour * cost.total_usd / gpu_hours, "USD",
-          "value of the training delay: its GPUs x delay at the pool's cost per GPU-hour");
+    s.Add("training.delay_cost_usd", delay_usd, "USD",
+          "value of the training delay: its GPUs x delay at its pool's cost per GPU-hour");
   }
   if (in.avatar != nullptr) {
-    // Avatars carry the share of the period's cost matching their share of GPU-hours.
+    // Avatars carry the share of each pool's cost matching their share of its GPU-hours.
     const double minutes = in.avatar->session_seconds() / 60.0;
-    const double share = gpu_hours > 0 ? avatar_h / gpu_hours : 0;
-    s.Add("cost.per_avatar_minute_usd", minutes > 0 ? cost.total_usd * share / minutes : kNaN,
-          "USD/min", "cost per avatar-minute (GPU-hour share of the period cost)");
+    double usd = 0;
+    for (size_t p = 0; p < in.pools.size(); ++p) {
+      usd += in.pools[p].scheduler->AvatarNodeSeconds() * in.pools[p].pool->gpus_per_node / kHour *
+             rate(p);
+    }
+    s.Add("cost.per_avatar_minute_usd", minutes > 0 ? usd / minutes : kNaN, "USD/min",
+          "cost per avatar-minute (GPU-hour share of the period cost)");
   }
   s.Add("run.events", static_cast<double>(in.events_handled), "1", "simulation events handled");
 

@@ -107,6 +107,7 @@ struct AvatarReplicaSpec {
 
 struct AvatarSpec {
   std::string name;
+  std::string pool;                 // a PoolSpec name (empty: the first pool)
   std::string tier;                 // an AvatarTierSpec name
   double fps = 25;
   ArrivalSpec arrivals;
@@ -164,6 +165,7 @@ struct StepLayout {
 // A gang-scheduled training job on a fixed number of GPUs.
 struct TrainingSpec {
   std::string name;
+  std::string pool;                 // a PoolSpec name (empty: the first pool)
   std::string model;                // a ModelSpec name
   int gpus = 0;                     // gang size (a multiple of the pool's gpus_per_node)
   // Elastic training (YAML gpus: { min, max }): the smallest allocation it runs on, its data
@@ -183,6 +185,7 @@ struct TrainingSpec {
 // Distillation: a teacher forward pass plus student training per token, preemptible and elastic.
 struct DistillationSpec {
   std::string name;
+  std::string pool;                 // a PoolSpec name (empty: the first pool)
   std::string teacher;              // a ModelSpec name
   std::string student;              // a ModelSpec name
   int min_gpus = 0;                 // smallest allocation it runs on
@@ -216,6 +219,7 @@ struct DistillationSpec {
 // Its replicas hold whole nodes of the pool for the whole run (they are not preempted).
 struct ServingSpec {
   std::string name;
+  std::string pool;                 // a PoolSpec name (empty: the first pool)
   std::string model;                // a ModelSpec name with an architecture
   enum class Source { kPoisson, kDiurnal, kBursty, kOffline, kTrace };
   Source source = Source::kPoisson;
@@ -296,7 +300,7 @@ struct Scenario {
   double horizon_s = 86400;
   double sample_interval_s = 300;   // timeseries sampling period
   std::vector<SiteSpec> sites;
-  std::vector<PoolSpec> pools;      // exactly one pool in this version
+  std::vector<PoolSpec> pools;      // each workload runs in one of them (its `pool`)
   std::vector<AvatarSpec> avatars;  // at most one avatar service in this version
   std::vector<TrainingSpec> trainings;
   std::vector<DistillationSpec> distillations;
@@ -311,6 +315,15 @@ struct Scenario {
   // Calibration profiles by GPU type (the `calibration:` map); the pool GPU must have one when
   // a job is priced by the performance model.
   std::vector<CalibrationProfile> profiles;
+
+  // The index in `pools` of the pool named `name` (empty: the first, 0); -1 when none is.
+  int PoolIndex(const std::string& name) const {
+    if (name.empty()) return pools.empty() ? -1 : 0;
+    for (size_t i = 0; i < pools.size(); ++i) {
+      if (pools[i].name == name) return static_cast<int>(i);
+    }
+    return -1;
+  }
 
   // The profile for GPU type `gpu`, or nullptr.
   const CalibrationProfile* ProfileFor(const std::string& gpu) const {

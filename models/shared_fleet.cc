@@ -33,15 +33,22 @@ Status Missing(const std::string& what, const std::string& name) {
   return Status::Error("scenario references unknown " + what + " '" + name + "'");
 }
 
-// Everything resolved from the catalog before the run starts.
-struct Resolved {
+// One pool of the scenario, resolved against the catalog.
+struct ResolvedPool {
   const PoolSpec* pool = nullptr;
   const SiteSpec* site = nullptr;
   const GpuSpec* gpu = nullptr;
-  std::vector<JobParams> jobs;
-  std::optional<PerfModel> perf;  // when any workload is priced op by op
+  std::optional<PerfModel> perf;  // when a workload of this pool is priced op by op
+};
+
+// Everything resolved from the catalog before the run starts.
+struct Resolved {
+  std::vector<ResolvedPool> pools;
+  std::vector<JobParams> jobs;  // JobParams::pool indexes `pools`
   const ModelSpec* serving_model = nullptr;
+  int serving_pool = 0;
   int serving_nodes = 0;
+  int avatar_pool = 0;
   double logit_storage_bytes = 0;  // offline distillation's stored teacher logits
 };
 
@@ -108,40 +115,56 @@ Result<std::vector<double>> ElasticRates(const ModelSpec& m, const TrainingSpec&
 
 Result<Resolved> Resolve(const Scenario& sc) {
   Resolved r;
-  if (sc.pools.size() != 1) return Status::Error("this version simulates exactly one pool");
-  r.pool = &sc.pools[0];
-  for (const SiteSpec& s : sc.sites) {
-    if (s.name == r.pool->site) r.site = &s;
+  if (sc.pools.empty()) return Status::Error("the scenario has no pool");
+  for (const PoolSpec& pool : sc.pools) {
+    ResolvedPool rp;
+    rp.pool = &pool;
+    for (const SiteSpec& s : sc.sites) {
+      if (s.name == pool.site) rp.site = &s;
+    }
+    if (rp.site == nullptr) return Missing("site", pool.site);
+    rp.gpu = sc.catalog.FindGpu(pool.gpu);
+    if (rp.gpu == nullptr) return Missing("GPU", pool.gpu);
+    r.pools.push_back(std::move(rp));
   }
-  if (r.site == nullptr) return Missing("site", r.pool->site);
-  r.gpu = sc.catalog.FindGpu(r.pool->gpu);
-  if (r.gpu == nullptr) return Missing("GPU", r.pool->gpu);
-  const int gpn = r.pool->gpus_per_node;
-  // Jobs without a fixed efficiency are priced op by op through the calibration profile.
-  std::optional<PerfModel> perf;
-  auto perf_model = [&]() -> Status {
-    if (perf) return Status::Ok();
-    Result<PerfModel> m = PerfModelFor(sc, *r.pool);
+  // The pool of a workload, or an error naming it.
+  auto pool_of = [&](const std::string& name, const std::string& workload) -> Result<int> {
+    const int i = sc.PoolIndex(name);
+    if (i < 0)
+      return Status::Error("workload '" + workload + "' names unknown pool '" + name + "'");
+    return i;
+  };
+  // Jobs without a fixed efficiency are priced op by op through their pool's calibration profile.
+  auto perf_model = [&](int pool) -> Status {
+    ResolvedPool& rp = r.pools[static_cast<size_t>(pool)];
+    if (rp.perf) return Status::Ok();
+    Result<PerfModel> m = PerfModelFor(sc, *rp.pool);
     if (!m.ok()) return m.status();
-    perf.emplace(std::move(m).value());
+    rp.perf.emplace(std::move(m).value());
     return Status::Ok();
   };
   for (const TrainingSpec& t : sc.trainings) {
+    Result<int> pool_index = pool_of(t.pool, t.name);
+    if (!pool_index.ok()) return pool_index.status();
+    const int pi = pool_index.value();
+    const ResolvedPool& rp = r.pools[static_cast<size_t>(pi)];
+    const int gpn = rp.pool->gpus_per_node;
     const ModelSpec* m = sc.catalog.FindModel(t.model);
     if (m == nullptr) return Missing("model", t.model);
     double rate = 0;
     double mfu = t.efficiency;
     std::vector<double> by_nodes;
     if (t.efficiency > 0) {
-      rate = TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*m), t.efficiency);
+      rate = TokensPerGpuSecond(*rp.gpu, TrainingFlopsPerToken(*m), t.efficiency);
     } else {
-      if (Status s = perf_model(); !s.ok()) return s;
-      Result<PricedStep> step = PriceTrainingStep(*m, t, *perf);
+      if (Status s = perf_model(pi); !s.ok()) return s;
+      const PerfModel& perf = *rp.perf;
+      Result<PricedStep> step = PriceTrainingStep(*m, t, perf);
       if (!step.ok()) return step.status();
       rate = step.value().tokens_per_gpu_second;
       mfu = step.value().mfu;
       if (t.min_gpus > 0 && t.min_gpus < t.gpus && sc.policy.elastic) {
-        Result<std::vector<double>> rates = ElasticRates(*m, t, gpn, *perf);
+        Result<std::vector<double>> rates = ElasticRates(*m, t, gpn, perf);
         if (!rates.ok()) return rates.status();
         by_nodes = std::move(rates).value();
       }
@@ -150,6 +173,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
     JobParams p;
     p.name = t.name;
     p.kind = "training";
+    p.pool = pi;
     p.gpus_per_node = gpn;
     p.min_gpus = elastic ? t.min_gpus : t.gpus;
     p.max_gpus = t.gpus;
@@ -159,10 +183,10 @@ Result<Resolved> Resolve(const Scenario& sc) {
     p.mfu = mfu;
     p.node_step = std::max(1, std::max(1, t.layout.tp) * std::max(1, t.layout.pp) / gpn);
     p.group_nodes = std::max(1, std::max(1, t.layout.tp) / gpn);
-    if (t.efficiency <= 0 && r.pool->topology && r.pool->topology->pod_oversubscription > 1) {
+    if (t.efficiency <= 0 && rp.pool->topology && rp.pool->topology->pod_oversubscription > 1) {
       // The step again with the data-parallel traffic on the oversubscribed spine.
       Result<PerfModel> spine =
-          PerfModelFor(sc, *r.pool, 1.0 / r.pool->topology->pod_oversubscription);
+          PerfModelFor(sc, *rp.pool, 1.0 / rp.pool->topology->pod_oversubscription);
       if (!spine.ok()) return spine.status();
       Result<PricedStep> crossing = PriceTrainingStep(*m, t, spine.value());
       if (!crossing.ok()) return crossing.status();
@@ -174,6 +198,11 @@ Result<Resolved> Resolve(const Scenario& sc) {
     r.jobs.push_back(std::move(p));
   }
   for (const DistillationSpec& d : sc.distillations) {
+    Result<int> pool_index = pool_of(d.pool, d.name);
+    if (!pool_index.ok()) return pool_index.status();
+    const int pi = pool_index.value();
+    const ResolvedPool& rp = r.pools[static_cast<size_t>(pi)];
+    const int gpn = rp.pool->gpus_per_node;
     const ModelSpec* teacher = sc.catalog.FindModel(d.teacher);
     if (teacher == nullptr) return Missing("model", d.teacher);
     const ModelSpec* student = sc.catalog.FindModel(d.student);
@@ -184,17 +213,17 @@ Result<Resolved> Resolve(const Scenario& sc) {
     if (d.efficiency > 0) {
       if (offline) {
         phases.push_back(
-            {"teacher", TokensPerGpuSecond(*r.gpu, 2 * teacher->active_params, d.efficiency)});
-        phases.push_back(
-            {"student", TokensPerGpuSecond(*r.gpu, TrainingFlopsPerToken(*student), d.efficiency)});
+            {"teacher", TokensPerGpuSecond(*rp.gpu, 2 * teacher->active_params, d.efficiency)});
+        phases.push_back({"student", TokensPerGpuSecond(*rp.gpu, TrainingFlopsPerToken(*student),
+                                                        d.efficiency)});
       } else {
         phases.push_back(
-            {"", TokensPerGpuSecond(*r.gpu, DistillationFlopsPerToken(*teacher, *student),
+            {"", TokensPerGpuSecond(*rp.gpu, DistillationFlopsPerToken(*teacher, *student),
                                     d.efficiency)});
       }
     } else {
-      if (Status s = perf_model(); !s.ok()) return s;
-      Result<DistillationPlan> plan = PlanDistillation(*teacher, *student, d, *perf);
+      if (Status s = perf_model(pi); !s.ok()) return s;
+      Result<DistillationPlan> plan = PlanDistillation(*teacher, *student, d, *rp.perf);
       if (!plan.ok()) return plan.status();
       for (const DistillationPhase& ph : plan.value().phases) {
         phases.push_back({offline ? ph.name : "", ph.tokens_per_gpu_second});
@@ -206,6 +235,7 @@ Result<Resolved> Resolve(const Scenario& sc) {
       JobParams p;
       p.name = phase.empty() ? d.name : d.name + "." + phase;
       p.kind = "distillation";
+      p.pool = pi;
       p.workload = d.name;
       p.phase = phase;
       p.after = previous;
@@ -224,24 +254,34 @@ Result<Resolved> Resolve(const Scenario& sc) {
     }
   }
   for (const ServingSpec& sv : sc.servings) {
+    Result<int> pool_index = pool_of(sv.pool, sv.name);
+    if (!pool_index.ok()) return pool_index.status();
+    const int pi = pool_index.value();
+    const PoolSpec& pool = *r.pools[static_cast<size_t>(pi)].pool;
     const ModelSpec* m = sc.catalog.FindModel(sv.model);
     if (m == nullptr) return Missing("model", sv.model);
-    if (Status s = perf_model(); !s.ok()) return s;
+    if (Status s = perf_model(pi); !s.ok()) return s;
     r.serving_model = m;
-    r.serving_nodes = (sv.Gpus() + gpn - 1) / gpn;
-    if (r.serving_nodes > r.pool->nodes) {
+    r.serving_pool = pi;
+    r.serving_nodes = (sv.Gpus() + pool.gpus_per_node - 1) / pool.gpus_per_node;
+    if (r.serving_nodes > pool.nodes) {
       return Status::Error("serving '" + sv.name + "' needs " + std::to_string(r.serving_nodes) +
-                           " nodes; the pool has " + std::to_string(r.pool->nodes));
+                           " nodes; the pool has " + std::to_string(pool.nodes));
     }
   }
   for (const AvatarSpec& a : sc.avatars) {
+    Result<int> pool_index = pool_of(a.pool, a.name);
+    if (!pool_index.ok()) return pool_index.status();
+    r.avatar_pool = pool_index.value();
     if (!a.replica) continue;
-    if (Status s = perf_model(); !s.ok()) return s;
+    if (Status s = perf_model(r.avatar_pool); !s.ok()) return s;
   }
-  r.perf = perf;
   for (const JobParams& j : r.jobs) {
-    if (j.min_gpus % gpn != 0 || j.max_gpus % gpn != 0 || j.max_gpus > r.pool->nodes * gpn) {
-      return Status::Error("job '" + j.name + "': GPU counts must be whole nodes within the pool");
+    const PoolSpec& pool = *r.pools[static_cast<size_t>(j.pool)].pool;
+    const int gpn = pool.gpus_per_node;
+    if (j.min_gpus % gpn != 0 || j.max_gpus % gpn != 0 || j.max_gpus > pool.nodes * gpn) {
+      return Status::Error("job '" + j.name + "': GPU counts must be whole nodes within pool '" +
+                           pool.name + "'");
     }
   }
   return r;
@@ -252,7 +292,7 @@ int RankOf(const PolicySpec& policy, const std::string& name, int fallback) {
   return it == policy.order.end() ? fallback : static_cast<int>(it - policy.order.begin());
 }
 
-// One simulation of the pool: the components, the sampler and the run loop.
+// One simulation of the pools: the components, the sampler and the run loop.
 class FleetRun {
  public:
   FleetRun(const Scenario& sc, const Resolved& r, uint64_t seed, bool with_avatars,
@@ -260,13 +300,16 @@ class FleetRun {
       : sc_(sc), r_(r), horizon_(Time::FromSeconds(sc.horizon_s)) {
     const int fallback = static_cast<int>(sc.policy.order.size());
     const int avatar_rank = sc.avatars.empty() ? 0 : RankOf(sc.policy, sc.avatars[0].name, 0);
-    scheduler_ = std::make_unique<FleetScheduler>(sim_, r.pool->nodes, avatar_rank,
-                                                  sc.policy.preemption, sc.policy.headroom_nodes);
-    if (r.pool->topology) {
-      Result<Topology> topo = Topology::Create(r.pool->nodes, *r.pool->topology);
+    // One scheduler (and topology) per pool; a workload runs in its own pool.
+    for (const ResolvedPool& rp : r.pools) {
+      schedulers_.push_back(std::make_unique<FleetScheduler>(
+          sim_, rp.pool->nodes, avatar_rank, sc.policy.preemption, sc.policy.headroom_nodes));
+      topologies_.emplace_back();
+      if (!rp.pool->topology) continue;
+      Result<Topology> topo = Topology::Create(rp.pool->nodes, *rp.pool->topology);
       if (topo.ok()) {
-        topology_ = std::make_unique<Topology>(std::move(topo).value());
-        scheduler_->SetTopology(topology_.get());
+        topologies_.back() = std::make_unique<Topology>(std::move(topo).value());
+        schedulers_.back()->SetTopology(topologies_.back().get());
       } else {
         status_ = topo.status();
       }
@@ -287,40 +330,44 @@ class FleetRun {
       }
       jobs_.push_back(std::make_unique<BatchJob>(sim_, std::move(params), &log_, spares_.get()));
       BatchJob* job = jobs_.back().get();
-      job->SetTopology(topology_.get());
-      scheduler_->AddJob(job, RankOf(sc.policy, job->workload(), fallback));
+      FleetScheduler& sched = SchedulerOf(*job);
+      job->SetTopology(topologies_[static_cast<size_t>(job->params().pool)].get());
+      sched.AddJob(job, RankOf(sc.policy, job->workload(), fallback));
       for (const PolicySpec::Window& w : sc.policy.windows) {
         if (with_avatars && w.workload == job->workload()) {
-          scheduler_->SetWindow(job, w.start_s, w.end_s);
+          sched.SetWindow(job, w.start_s, w.end_s);
         }
       }
     }
     for (const auto& job : jobs_) {
       for (const auto& before : jobs_) {
         if (!job->params().after.empty() && before->params().name == job->params().after) {
-          scheduler_->SetPredecessor(job.get(), before.get());
+          SchedulerOf(*job).SetPredecessor(job.get(), before.get());
         }
       }
     }
+    FleetScheduler& avatar_sched = *schedulers_[static_cast<size_t>(r.avatar_pool)];
+    const ResolvedPool& avatar_pool = r.pools[static_cast<size_t>(r.avatar_pool)];
     if (with_avatars && !sc.avatars.empty() && sc.policy.avatar_partition_nodes > 0 &&
-        !scheduler_->SetAvatarPartition(sc.policy.avatar_partition_nodes)) {
+        !avatar_sched.SetAvatarPartition(sc.policy.avatar_partition_nodes)) {
       status_ = Status::Error("policy '" + sc.policy.name + "': avatar_nodes (" +
                               std::to_string(sc.policy.avatar_partition_nodes) +
                               ") is more than the pool's free nodes");
     }
     if (with_avatars && !sc.servings.empty()) {
       const ServingSpec& sv = sc.servings[0];
-      scheduler_->ReserveNodes(r.serving_nodes);
+      const ResolvedPool& sp = r.pools[static_cast<size_t>(r.serving_pool)];
+      schedulers_[static_cast<size_t>(r.serving_pool)]->ReserveNodes(r.serving_nodes);
       RequestSource source = MakeSource(sv, sc.horizon_s, seed);
       if (sv.disaggregated) {
-        serving_ = std::make_unique<DisaggregatedCluster>(sim_, *r.serving_model, *r.perf,
+        serving_ = std::make_unique<DisaggregatedCluster>(sim_, *r.serving_model, *sp.perf,
                                                           *sv.disaggregated, std::move(source));
       } else {
-        auto cluster = std::make_unique<LlmCluster>(sim_, *r.serving_model, *r.perf, sv.cluster,
+        auto cluster = std::make_unique<LlmCluster>(sim_, *r.serving_model, *sp.perf, sv.cluster,
                                                     std::move(source));
         if (sv.cluster.autoscale) {
           serving_rank_ = RankOf(sc.policy, sv.name, 0);
-          serving_free_gpus_ = r.serving_nodes * r.pool->gpus_per_node - sv.Gpus();
+          serving_free_gpus_ = r.serving_nodes * sp.pool->gpus_per_node - sv.Gpus();
           cluster->SetCapacity([this](int gpus) { return AcquireServingGpus(gpus); },
                                [this](int gpus) { ReleaseServingGpus(gpus); });
         }
@@ -330,19 +377,21 @@ class FleetRun {
     if (with_avatars && !sc.avatars.empty()) {
       if (sc.avatars[0].replica) {
         Result<std::unique_ptr<AvatarPipeline>> p =
-            AvatarPipeline::Create(sim_, sc.avatars[0], *r.pool, sc.policy, *scheduler_, sc.catalog,
-                                   *r.perf, seed, /*workload_index=*/0);
+            AvatarPipeline::Create(sim_, sc.avatars[0], *avatar_pool.pool, sc.policy, avatar_sched,
+                                   sc.catalog, *avatar_pool.perf, seed, /*workload_index=*/0);
         if (p.ok()) {
           avatar_ = std::move(p).value();
         } else {
           status_ = p.status();
         }
       } else if (sc.avatars[0].aggregate) {
-        avatar_ = std::make_unique<AvatarSessionPool>(sim_, sc.avatars[0], *r.pool, sc.policy,
-                                                      *scheduler_, seed, /*workload_index=*/0);
+        avatar_ = std::make_unique<AvatarSessionPool>(sim_, sc.avatars[0], *avatar_pool.pool,
+                                                      sc.policy, avatar_sched, seed,
+                                                      /*workload_index=*/0);
       } else {
-        avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *r.pool, sc.policy,
-                                                  *scheduler_, seed, /*workload_index=*/0);
+        avatar_ = std::make_unique<AvatarService>(sim_, sc.avatars[0], *avatar_pool.pool, sc.policy,
+                                                  avatar_sched, seed,
+                                                  /*workload_index=*/0);
       }
     }
   }
@@ -352,7 +401,7 @@ class FleetRun {
 
   // Runs to the horizon (or until `stop_when` returns true at a sample), sampling as it goes.
   void Run(const RunOptions* options, std::function<bool()> stop_when = nullptr) {
-    scheduler_->Reallocate();
+    for (auto& sched : schedulers_) sched->Reallocate();
     if (serving_) serving_->Start();
     if (avatar_) avatar_->Start();
     if (options != nullptr) Sample();
@@ -374,25 +423,34 @@ class FleetRun {
   sim::Simulator& sim() { return sim_; }
   const AvatarWorkload* avatar() const { return avatar_.get(); }
   const ServingWorkload* serving() const { return serving_.get(); }
-  const FleetScheduler& scheduler() const { return *scheduler_; }
+  // The scheduler of pool `pool`.
+  const FleetScheduler& scheduler(size_t pool) const { return *schedulers_[pool]; }
   const SparePool* spares() const { return spares_.get(); }
   const std::vector<std::unique_ptr<BatchJob>>& jobs() const { return jobs_; }
   const JobEventLog& log() const { return log_; }
   const Timeseries& timeseries() const { return ts_; }
-  double busy_gpu_seconds() const {
-    double busy = avatar_ ? avatar_->DemandGpuSeconds() : 0;
-    for (const auto& j : jobs_) busy += j->BusyGpuSeconds();
-    return busy + ServingBusyGpus();
+  // GPU-seconds of work done in pool `pool`.
+  double busy_gpu_seconds(size_t pool) const {
+    double busy =
+        avatar_ && r_.avatar_pool == static_cast<int>(pool) ? avatar_->DemandGpuSeconds() : 0;
+    for (const auto& j : jobs_) {
+      if (j->params().pool == static_cast<int>(pool)) busy += j->BusyGpuSeconds();
+    }
+    return busy + (r_.serving_pool == static_cast<int>(pool) ? ServingBusyGpus() : 0);
   }
 
  private:
+  FleetScheduler& SchedulerOf(const BatchJob& job) {
+    return *schedulers_[static_cast<size_t>(job.params().pool)];
+  }
+  FleetScheduler& ServingScheduler() { return *schedulers_[static_cast<size_t>(r_.serving_pool)]; }
   // GPUs for a new autoscaled serving replica: from the serving nodes' free GPUs, else whole
   // nodes granted by the scheduler at the serving workload's rank.
   bool AcquireServingGpus(int gpus) {
-    const int gpn = r_.pool->gpus_per_node;
+    const int gpn = r_.pools[static_cast<size_t>(r_.serving_pool)].pool->gpus_per_node;
     if (serving_free_gpus_ < gpus) {
       const int nodes = (gpus - serving_free_gpus_ + gpn - 1) / gpn;
-      std::vector<int> granted = scheduler_->GrantNodes(nodes, serving_rank_);
+      std::vector<int> granted = ServingScheduler().GrantNodes(nodes, serving_rank_);
       if (granted.empty()) return false;
       serving_grants_.insert(serving_grants_.end(), granted.begin(), granted.end());
       serving_free_gpus_ += nodes * gpn;
@@ -402,10 +460,10 @@ class FleetRun {
   }
   // Takes back a removed replica's GPUs; whole granted nodes no replica uses go back.
   void ReleaseServingGpus(int gpus) {
-    const int gpn = r_.pool->gpus_per_node;
+    const int gpn = r_.pools[static_cast<size_t>(r_.serving_pool)].pool->gpus_per_node;
     serving_free_gpus_ += gpus;
     while (serving_free_gpus_ >= gpn && !serving_grants_.empty()) {
-      scheduler_->ReturnNodes({serving_grants_.back()});
+      ServingScheduler().ReturnNodes({serving_grants_.back()});
       serving_grants_.pop_back();
       serving_free_gpus_ -= gpn;
     }
@@ -435,14 +493,23 @@ class FleetRun {
     const double now = sim_.Now().seconds();
     if (ts_.time.name.empty()) ts_.time = {"time", "s", "time since the start of the run", {}};
     ts_.time.values.push_back(now);
-    const int gpn = r_.pool->gpus_per_node;
-    double training = 0, distill = 0, busy_jobs = 0, tokens_train = 0, tokens_distill = 0;
+    const size_t pools = r_.pools.size();
+    std::vector<double> busy(pools, 0);  // GPUs busy in each pool now
+    double training = 0, distill = 0, tokens_train = 0, tokens_distill = 0;
     for (const auto& j : jobs_) {
       const bool is_training = j->params().kind == "training";
-      const double held = j->done() ? 0 : static_cast<double>(j->nodes().size()) * gpn;
+      const double held =
+          j->done() ? 0 : static_cast<double>(j->nodes().size()) * j->params().gpus_per_node;
       (is_training ? training : distill) += held;
       (is_training ? tokens_train : tokens_distill) += j->TokensDone();
-      busy_jobs += j->busy_gpus();
+      busy[static_cast<size_t>(j->params().pool)] += j->busy_gpus();
+    }
+    double serving_gpus = 0, idle_gpus = 0, waiting = 0;
+    for (size_t p = 0; p < pools; ++p) {
+      const int gpn = r_.pools[p].pool->gpus_per_node;
+      serving_gpus += schedulers_[p]->reserved_nodes() * gpn;
+      idle_gpus += schedulers_[p]->idle_nodes() * gpn;
+      waiting += schedulers_[p]->waiting_jobs();
     }
     const AvatarWorkload* a = avatar_.get();
     const double frames = a ? a->frames() : 0, missed = a ? a->missed_frames() : 0;
@@ -450,7 +517,14 @@ class FleetRun {
     last_frames_ = frames;
     last_missed_ = missed;
     const double demand = a ? a->demand() : 0;
-    const double gpus = static_cast<double>(r_.pool->nodes) * gpn;
+    busy[static_cast<size_t>(r_.avatar_pool)] += demand;
+    busy[static_cast<size_t>(r_.serving_pool)] += ServingBusyNow();
+    double power = 0;
+    for (size_t p = 0; p < pools; ++p) {
+      const PoolSpec& pool = *r_.pools[p].pool;
+      power += ItPowerWatts(*r_.pools[p].gpu, pool,
+                            static_cast<double>(pool.nodes) * pool.gpus_per_node, busy[p]);
+    }
     size_t i = 0;
     Series(i++, "arrival_rate", "1/s", "avatar session arrival rate")
         .values.push_back(a ? a->ArrivalRate(now) : 0);
@@ -467,21 +541,18 @@ class FleetRun {
     Series(i++, "distillation_gpus", "GPU", "GPUs held by distillation jobs")
         .values.push_back(distill);
     Series(i++, "serving_gpus", "GPU", "GPUs held by LLM serving replicas")
-        .values.push_back(scheduler_->reserved_nodes() * gpn);
+        .values.push_back(serving_gpus);
     Series(i++, "serving_in_flight", "1", "LLM requests arrived and not finished")
         .values.push_back(serving_ ? static_cast<double>(serving_->in_flight()) : 0);
     Series(i++, "idle_gpus", "GPU", "GPUs not allocated to any workload")
-        .values.push_back(scheduler_->idle_nodes() * gpn);
-    Series(i++, "jobs_waiting", "1", "batch jobs waiting for GPUs")
-        .values.push_back(scheduler_->waiting_jobs());
+        .values.push_back(idle_gpus);
+    Series(i++, "jobs_waiting", "1", "batch jobs waiting for GPUs").values.push_back(waiting);
     Series(i++, "frame_miss_rate", "1", "share of avatar frames missing their deadline")
         .values.push_back(df > 0 ? dm / df : 0);
     Series(i++, "training_tokens", "1", "training tokens processed").values.push_back(tokens_train);
     Series(i++, "distillation_tokens", "1", "distillation tokens processed")
         .values.push_back(tokens_distill);
-    Series(i++, "it_power", "W", "IT power of the pool (GPUs and hosts)")
-        .values.push_back(
-            ItPowerWatts(*r_.gpu, *r_.pool, gpus, demand + busy_jobs + ServingBusyNow()));
+    Series(i++, "it_power", "W", "IT power of the pools (GPUs and hosts)").values.push_back(power);
   }
 
   const Scenario& sc_;
@@ -489,8 +560,9 @@ class FleetRun {
   Time horizon_;
   sim::Simulator sim_;
   JobEventLog log_;
-  std::unique_ptr<Topology> topology_;  // before scheduler_ and jobs_, which point to it
-  std::unique_ptr<FleetScheduler> scheduler_;
+  // Per pool, before jobs_ (which point to them).
+  std::vector<std::unique_ptr<Topology>> topologies_;
+  std::vector<std::unique_ptr<FleetScheduler>> schedulers_;
   std::unique_ptr<SparePool> spares_;  // before jobs_: the jobs hold a pointer to it
   std::vector<std::unique_ptr<BatchJob>> jobs_;
   std::unique_ptr<AvatarWorkload> avatar_;
@@ -538,17 +610,16 @@ Result<RunResult> RunScenario(const Scenario& scenario, const RunOptions& option
 
   RunReportInputs in;
   in.scenario = &scenario;
-  in.gpu = r.gpu;
-  in.pool = r.pool;
-  in.site = r.site;
+  for (size_t p = 0; p < r.pools.size(); ++p) {
+    in.pools.push_back({r.pools[p].pool, r.pools[p].site, r.pools[p].gpu, &run.scheduler(p),
+                        run.busy_gpu_seconds(p)});
+  }
   in.avatar = run.avatar();
   in.serving = run.serving();
-  in.scheduler = &run.scheduler();
   in.spares = run.spares();
   for (const auto& j : run.jobs()) in.jobs.push_back(j.get());
   in.events_handled = run.sim().events_handled();
   in.logit_storage_bytes = r.logit_storage_bytes;
-  in.busy_gpu_seconds = run.busy_gpu_seconds();
   for (size_t i = 0; i < scenario.trainings.size(); ++i) {
     const BatchJob& job = run.job(i);
     double delay = kNaN;

@@ -303,12 +303,48 @@ INSTANTIATE_TEST_SUITE_P(
         CountCase{"tokens: 1B", "tokens: -1B", 26, 13,
                   "workloads[1].tokens: must be positive, got '-1B'"}));
 
-TEST_F(ScenarioLoaderTest, MoreThanOnePool) {
-  const auto p = Problems(Replace(kMinimalScenario, "workloads:\n",
-                                  "    - { name: q, site: s, gpu: L4, nodes: 1 }\nworkloads:\n"));
-  EXPECT_THAT(p, ElementsAre(At(14, 7,
-                                "fleet.pools[1]: this version supports exactly one pool; "
-                                "found 2")));
+// Several pools: each workload names its own (default: the first), and its GPU counts are
+// checked against that pool.
+TEST_F(ScenarioLoaderTest, SeveralPoolsAndWorkloadPools) {
+  const std::string two = Replace(
+      Replace(kMinimalScenario, "workloads:\n",
+              "    - { name: q, site: s, gpu: L40S, nodes: 4 }\nworkloads:\n"),
+      "calibration: { H100-SXM: published }\n",
+      "calibration: { H100-SXM: published, L40S: published }\n");
+  Result<models::Scenario> r =
+      Load(Replace(two, "    model: llama-3-8b\n    gpus: 16\n",
+                   "    model: llama-3-8b\n    pool: q\n    gpus: 16\n"));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r.value().pools.size(), 2u);
+  EXPECT_EQ(r.value().trainings[0].pool, "q");
+  EXPECT_EQ(r.value().PoolIndex("q"), 1);
+  EXPECT_EQ(r.value().PoolIndex(""), 0);
+  EXPECT_EQ(r.value().PoolIndex("nope"), -1);
+  EXPECT_EQ(r.value().avatars[0].pool, "");
+  // The job is sized against its pool (q: 4 nodes of 8).
+  EXPECT_THAT(Problems(Replace(two, "    model: llama-3-8b\n    gpus: 16\n",
+                               "    model: llama-3-8b\n    pool: q\n    gpus: 48\n")),
+              ElementsAre(HasSubstr("workloads[1].gpus: 48 GPUs is more than the pool's 32")));
+  EXPECT_THAT(Problems(Replace(two, "    model: llama-3-8b\n    gpus: 16\n",
+                               "    model: llama-3-8b\n    pool: r\n    gpus: 16\n")),
+              ElementsAre(HasSubstr("workloads[1].pool: unknown pool 'r'")));
+  EXPECT_THAT(Problems(Replace(kMinimalScenario, "workloads:\n",
+                               "    - { name: p, site: s, gpu: L4, nodes: 1 }\nworkloads:\n")),
+              ElementsAre(At(14, 15, "fleet.pools[1].name: duplicate pool name 'p' (first at "
+                                     "line 9)")));
+}
+
+// A second pool's GPU needs a calibration profile when a workload priced op by op runs there.
+TEST_F(ScenarioLoaderTest, CalibrationForEachPricedPool) {
+  const std::string two =
+      Replace(Replace(kMinimalScenario, "workloads:\n",
+                      "    - { name: q, site: s, gpu: L40S, nodes: 4 }\nworkloads:\n"),
+              "    model: llama-3-8b\n    gpus: 16\n", "    model: llama-3-8b\n    pool: q\n    gpus: 16\n");
+  EXPECT_THAT(Problems(two), ElementsAre(HasSubstr("no calibration profile for GPU 'L40S' "
+                                                   "(fleet.pools[1])")));
+  EXPECT_TRUE(Load(Replace(two, "calibration: { H100-SXM: published }\n",
+                           "calibration: { H100-SXM: published, L40S: published }\n"))
+                  .ok());
 }
 
 TEST_F(ScenarioLoaderTest, PolicyOrderNamesAnUnknownWorkload) {

@@ -27,13 +27,10 @@ TEST(RunReport, JobTablesAndSummaryCarryUnitsAndEqualColumns) {
   sim.RunUntil(sim::Time::FromSeconds(3600));
   RunReportInputs in;
   in.scenario = &s;
-  in.gpu = &s.catalog.gpus[0];
-  in.pool = &s.pools[0];
-  in.site = &s.sites[0];
-  in.scheduler = &sched;
+  in.pools.push_back({&s.pools[0], &s.sites[0], &s.catalog.gpus[0], &sched, 0});
   in.jobs = {&job};
   in.training_delay_s = {0};
-  in.busy_gpu_seconds = job.BusyGpuSeconds();
+  in.pools[0].busy_gpu_seconds = job.BusyGpuSeconds();
   RunResult r = BuildRunReport(in, log);
   std::set<std::string> keys;
   for (const SummaryMetric& m : r.summary) {

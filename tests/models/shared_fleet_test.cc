@@ -247,6 +247,49 @@ TEST(SharedFleet, OfflineDistillationRunsTheTeacherPassBeforeTheStudent) {
   EXPECT_EQ(res.jobs.text[3].values, (std::vector<std::string>{"teacher", "student"}));
 }
 
+// Two pools of different GPU types: the avatars in pool "edge" (a GPU of half the FLOPs and
+// price), the training in the first pool. Each workload holds GPUs only in its own pool, so the
+// avatar load never touches the training; the pools' costs add up to the run's, and the job's
+// rate is that of its pool's GPU.
+TEST(SharedFleet, WorkloadsRunInTheirOwnPools) {
+  Scenario s = Shared();
+  s.distillations.clear();
+  s.policy.order = {"avatar", "train"};
+  GpuSpec edge = testing::TestGpu();
+  edge.name = "EDGE-GPU";
+  edge.bf16_flops = 0.5e15;
+  edge.list_price_usd = 12000;
+  s.catalog.gpus.push_back(edge);
+  PoolSpec p = s.pools[0];
+  p.name = "edge";
+  p.gpu = "EDGE-GPU";
+  p.nodes = 6;
+  s.pools.push_back(p);
+  s.avatars[0].pool = "edge";
+  s.pools[0].nodes = 4;  // training's 32 GPUs fill the first pool
+  Result<RunResult> r = RunScenario(s, Seed(1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const RunResult& v = r.value();
+  EXPECT_DOUBLE_EQ(Metric(v, "gpu_hours.total"), (4 + 6) * 8 * 6.0);
+  EXPECT_DOUBLE_EQ(Metric(v, "pool.edge.gpus"), 48);
+  EXPECT_DOUBLE_EQ(Metric(v, "pool.pool.gpus"), 32);
+  EXPECT_NEAR(Metric(v, "pool.pool.cost_usd") + Metric(v, "pool.edge.cost_usd"),
+              Metric(v, "cost.total_usd"), 1e-9 * Metric(v, "cost.total_usd"));
+  EXPECT_LT(Metric(v, "pool.edge.cost_usd") / 48, Metric(v, "pool.pool.cost_usd") / 32);
+  // The avatars take nodes only in their pool; the training is never preempted.
+  EXPECT_GT(Metric(v, "gpu_hours.avatar"), 0);
+  for (const Column& c : v.timeseries.series) {
+    if (c.name != "avatar_gpus") continue;
+    for (double g : c.values) EXPECT_LE(g, 48);
+  }
+  EXPECT_EQ(Metric(v, "training.preemptions"), 0);
+  EXPECT_NEAR(Metric(v, "training.delay_s"), 0, 1e-6);
+  // The training rate is the first pool's GPU: 1e15 x 0.5 / 6e9 tokens per GPU-second.
+  for (const Column& c : v.jobs.numeric) {
+    if (c.name == "tokens_per_gpu_second") EXPECT_NEAR(c.values[0], 1e15 * 0.5 / 6e9, 1e-6);
+  }
+}
+
 TEST(SharedFleet, UnknownCatalogEntriesAreErrors) {
   Scenario s = Shared();
   s.trainings[0].model = "no-such-model";
@@ -256,6 +299,11 @@ TEST(SharedFleet, UnknownCatalogEntriesAreErrors) {
   s = Shared();
   s.pools[0].gpu = "H1000";
   EXPECT_FALSE(RunScenario(s, Seed(1)).ok());
+  s = Shared();
+  s.trainings[0].pool = "elsewhere";
+  r = RunScenario(s, Seed(1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().ToString().find("names unknown pool 'elsewhere'"), std::string::npos);
 }
 
 }  // namespace
