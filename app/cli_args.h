@@ -18,7 +18,7 @@ struct CliArgs {
   std::optional<uint64_t> seed;        // --seed
   std::vector<std::string> overrides;  // --set key.path=value, in order
   bool json = false;                   // --json (summary)
-  bool quiet = false;                  // --quiet: no summary table on stdout
+  bool quiet = false;                  // --quiet: no summary table on stdout, no progress
 };
 
 // Parses argv (without the program name) into CliArgs; errors name the offending argument.

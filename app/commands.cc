@@ -10,6 +10,7 @@
 #include "app/calibrate_command.h"
 #include "app/capacity_command.h"
 #include "app/explain_command.h"
+#include "app/progress.h"
 #include "config/scenario_loader.h"
 #include "models/policy_comparison.h"
 #include "reports/result_reader.h"
@@ -18,6 +19,9 @@
 
 namespace capsim::app {
 namespace {
+
+// Wall seconds between progress lines when stderr is not a terminal.
+constexpr double kProgressLineInterval_s = 10;
 
 void PrintProblems(const Status& s, std::ostream& err) {
   for (const std::string& p : s.problems()) err << p << '\n';
@@ -62,18 +66,17 @@ int Run(const CliArgs& args, Console& c) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  if (c.err_is_terminal) {
+  // Progress on stderr: a redrawn bar on a terminal, a line every 10 s of wall time elsewhere;
+  // none with --quiet.
+  ProgressReporter progress(c.err, c.err_is_terminal, kProgressLineInterval_s,
+                            c.clock ? c.clock : WallSeconds);
+  if (!args.quiet) {
     options.progress = [&](double t, double horizon, uint64_t events) {
-      const double wall = elapsed();
-      const double eta = t > 0 ? wall * (horizon - t) / t : 0;
-      c.err << "\r  simulated " << std::fixed << std::setprecision(1) << t / 3600 << " h of "
-            << horizon / 3600 << " h, " << std::setprecision(2)
-            << (wall > 0 ? events / wall / 1e6 : 0) << " M events/s, ETA " << std::setprecision(0)
-            << eta << " s   " << std::flush;
+      progress.Update(t, horizon, events);
     };
   }
   Result<models::RunResult> result = models::RunScenarioWithPolicies(sc, options);
-  if (c.err_is_terminal) c.err << '\n';
+  progress.Finish();
   if (!result.ok()) {
     PrintProblems(result.status(), c.err);
     return 1;

@@ -1,6 +1,7 @@
 #ifndef CAPSIM_APP_COMMANDS_H_
 #define CAPSIM_APP_COMMANDS_H_
 
+#include <functional>
 #include <ostream>
 
 #include "app/cli_args.h"
@@ -13,6 +14,8 @@ struct Console {
   std::ostream& out;
   std::ostream& err;
   bool err_is_terminal = false;
+  // Wall-clock seconds for progress reports (empty: the steady clock); tests inject one.
+  std::function<double()> clock;
 };
 
 // Runs the parsed command and returns the process exit status (0 success, 1 bad input or a

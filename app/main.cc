@@ -6,6 +6,6 @@
 #include "app/commands.h"
 
 int main(int argc, char** argv) {
-  capsim::app::Console console{std::cout, std::cerr, isatty(STDERR_FILENO) == 1};
+  capsim::app::Console console{std::cout, std::cerr, isatty(STDERR_FILENO) == 1, nullptr};
   return capsim::app::Main(argc, argv, console);
 }

@@ -37,7 +37,7 @@ class CalibrateCommandTest : public ::testing::Test {
 
   Outcome Calibrate(std::vector<std::string> args) {
     std::ostringstream out, err;
-    Console console{out, err, false};
+    Console console{out, err, false, nullptr};
     const int code = RunCalibrate(args, console);
     return {code, out.str(), err.str()};
   }

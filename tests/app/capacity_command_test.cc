@@ -27,7 +27,7 @@ Outcome Capacity(std::vector<std::string> extra) {
                                    "--duration", "20 s"};
   args.insert(args.end(), extra.begin(), extra.end());
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, nullptr};
   const int code = RunCapacity(args, console);
   return {code, out.str(), err.str()};
 }
@@ -60,14 +60,14 @@ TEST(CapacityCommand, Errors) {
   EXPECT_EQ(Capacity({"--lo", "5 GB"}).code, 1);
   EXPECT_NE(Capacity({"--lo", "5 GB"}).err.find("--lo"), std::string::npos);
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, nullptr};
   EXPECT_EQ(RunCapacity({kScenario}, console), 2);  // no --workload
   Outcome unknown = Capacity({"--bogus"});
   EXPECT_EQ(unknown.code, 2);
   std::vector<std::string> args = {kScenario, "--workload", "nope", "--set",
                                    "workloads[0].arrivals={kind: poisson, rate: 5 /s}"};
   std::ostringstream out2, err2;
-  Console c2{out2, err2, false};
+  Console c2{out2, err2, false, nullptr};
   EXPECT_EQ(RunCapacity(args, c2), 1);
   EXPECT_NE(err2.str().find("no llm-serving or avatar workload named 'nope'"), std::string::npos);
 }
@@ -89,7 +89,7 @@ workloads:
     arrivals: { kind: poisson, rate: 5 /s }
 )";
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, nullptr};
   const int code = RunCapacity({path.string(), "--workload", "chat"}, console);
   std::filesystem::remove(path);
   EXPECT_EQ(code, 1);
@@ -102,7 +102,7 @@ const std::string kDefault = std::string(CAPSIM_SOURCE_DIR) + "/scenarios/defaul
 
 Outcome RunCapacityWith(std::vector<std::string> args) {
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, nullptr};
   const int code = RunCapacity(args, console);
   return {code, out.str(), err.str()};
 }

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 
@@ -26,9 +27,10 @@ struct Outcome {
   std::string err;
 };
 
-Outcome Capsim(std::vector<std::string> args) {
+// Runs the program with stderr not a terminal; `clock` (if given) is its wall clock.
+Outcome Capsim(std::vector<std::string> args, std::function<double()> clock = nullptr) {
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, std::move(clock)};
   std::vector<char*> argv{const_cast<char*>("capsim")};
   for (std::string& a : args) argv.push_back(a.data());
   const int code = Main(static_cast<int>(argv.size()), argv.data(), console);
@@ -201,6 +203,27 @@ TEST_F(CommandsTest, RunWritesAFileThatSummaryReadsBack) {
                           "\"avatar.peak_sessions\":", "\"avatar.sessions_rejected\":"}) {
     EXPECT_NE(json.out.find(key), std::string::npos) << key << " in " << json.out;
   }
+}
+
+// Not on a terminal, a run prints a plain progress line every 10 s of wall time (a fake clock
+// that advances 4 s per reading: a line every third sample of the 3 h run), and none with
+// --quiet.
+TEST_F(CommandsTest, ProgressLinesWhenNotATerminalAndNoneWhenQuiet) {
+  std::vector<std::string> args = {"run", kDefault, "-o", output_};
+  args.insert(args.end(), kShort.begin(), kShort.end());
+  double now = 0;
+  auto clock = [&now] { return now += 4; };
+  Outcome run = Capsim(args, clock);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.err.find("progress: "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find(" h of 3.0 h, "), std::string::npos) << run.err;
+  EXPECT_EQ(run.err.find('\r'), std::string::npos);
+  args.push_back("--quiet");
+  now = 0;
+  Outcome quiet = Capsim(args, clock);
+  ASSERT_EQ(quiet.code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err.find("progress: "), std::string::npos) << quiet.err;
+  EXPECT_EQ(quiet.out, "");
 }
 
 TEST_F(CommandsTest, SameSeedSameSummaryOtherSeedDiffers) {

@@ -19,7 +19,7 @@ struct Outcome {
 
 Outcome Explain(const std::vector<std::string>& args) {
   std::ostringstream out, err;
-  Console console{out, err, false};
+  Console console{out, err, false, nullptr};
   const int code = RunExplain(args, console);
   return {code, out.str(), err.str()};
 }
