@@ -4,32 +4,15 @@
 
 #include <cmath>
 
+#include "tests/models/fleet_avatar_harness.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
 namespace {
 
-using sim::Simulator;
 using sim::Time;
 
-struct Harness {
-  Harness(const AvatarSpec& spec, int nodes, uint64_t seed = 11)
-      : scenario(testing::TestScenario(nodes)),
-        sched(sim, nodes, 0, true),
-        avatars(sim, spec, scenario.pools[0], scenario.policy, sched, seed, 0) {
-    avatars.Start();
-  }
-  void RunFor(double seconds) {
-    sim.RunUntil(Time::FromSeconds(seconds));
-    avatars.Finish();
-  }
-  Scenario scenario;
-  Simulator sim;
-  FleetScheduler sched;
-  AvatarService avatars;
-};
-
-double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
+using Harness = testing::FleetAvatarHarness<AvatarService>;
 
 TEST(AvatarService, LittlesLawOnConcurrentSessions) {
   // Poisson arrivals, ample GPUs: mean concurrency = rate x mean (capped) session length.
@@ -38,11 +21,7 @@ TEST(AvatarService, LittlesLawOnConcurrentSessions) {
   const double days = 3;
   h.RunFor(days * 86400);
   EXPECT_EQ(h.avatars.sessions_admitted(), h.avatars.sessions_arrived());
-  const sim::LognormalParams p = sim::LognormalFromMedianMean(360, 600);
-  const double cap = 3600;
-  const double mean_len =
-      std::exp(p.mu + p.sigma * p.sigma / 2) * Phi((std::log(cap) - p.mu - p.sigma * p.sigma) / p.sigma) +
-      cap * (1 - Phi((std::log(cap) - p.mu) / p.sigma));
+  const double mean_len = testing::CappedLognormalMean(360, 600, 3600);
   EXPECT_NEAR(h.avatars.MeanSessions(), 0.2 * mean_len, 0.04 * 0.2 * mean_len);
   // Session-seconds served are the same integral.
   EXPECT_NEAR(h.avatars.session_seconds(), h.avatars.MeanSessions() * days * 86400, 1.0);

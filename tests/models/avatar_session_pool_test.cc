@@ -7,42 +7,18 @@
 #include <string>
 
 #include "models/avatar_service.h"
+#include "tests/models/fleet_avatar_harness.h"
 #include "tests/models/test_scenario.h"
 
 namespace capsim::models {
 namespace {
 
-using sim::Simulator;
 using sim::Time;
 
 template <class Model>
-struct Harness {
-  Harness(const AvatarSpec& spec, int nodes, uint64_t seed = 11)
-      : scenario(testing::TestScenario(nodes)),
-        sched(sim, nodes, 0, true),
-        avatars(sim, spec, scenario.pools[0], scenario.policy, sched, seed, 0) {
-    avatars.Start();
-  }
-  void RunFor(double seconds) {
-    sim.RunUntil(Time::FromSeconds(seconds));
-    avatars.Finish();
-  }
-  Scenario scenario;
-  Simulator sim;
-  FleetScheduler sched;
-  Model avatars;
-};
+using Harness = testing::FleetAvatarHarness<Model>;
 using PoolHarness = Harness<AvatarSessionPool>;
-
-double Phi(double z) { return 0.5 * std::erfc(-z / std::sqrt(2.0)); }
-
-// Mean of a lognormal (by median and mean) capped at `cap`: E[min(X, cap)].
-double CappedLognormalMean(double median, double mean, double cap) {
-  const sim::LognormalParams p = sim::LognormalFromMedianMean(median, mean);
-  const double s2 = p.sigma * p.sigma;
-  return std::exp(p.mu + s2 / 2) * Phi((std::log(cap) - p.mu - s2) / p.sigma) +
-         cap * (1 - Phi((std::log(cap) - p.mu) / p.sigma));
-}
+using testing::CappedLognormalMean;
 
 // Erlang B: the blocking probability of an M/G/c/c loss system offered `erlangs`, by the standard
 // recursion B(0) = 1, B(k) = a B(k-1) / (k + a B(k-1)).
