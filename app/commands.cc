@@ -11,6 +11,9 @@
 #include "app/capacity_command.h"
 #include "app/explain_command.h"
 #include "app/progress.h"
+#include "app/projection_command.h"
+#include "app/report_command.h"
+#include "config/projection_loader.h"
 #include "config/scenario_loader.h"
 #include "models/policy_comparison.h"
 #include "reports/result_reader.h"
@@ -36,6 +39,7 @@ std::string DefaultOutput(const models::Scenario& sc) {
 }
 
 int Validate(const CliArgs& args, Console& c) {
+  if (config::IsProjectionFile(args.input)) return ValidateProjection(args, c);
   Result<models::Scenario> sc = config::LoadScenario(args.input, args.overrides);
   if (!sc.ok()) {
     PrintProblems(sc.status(), c.err);
@@ -47,6 +51,7 @@ int Validate(const CliArgs& args, Console& c) {
 }
 
 int Run(const CliArgs& args, Console& c) {
+  if (config::IsProjectionFile(args.input)) return RunProjectionCommand(args, c);
   Result<models::Scenario> loaded = config::LoadScenario(args.input, args.overrides);
   if (!loaded.ok()) {
     PrintProblems(loaded.status(), c.err);
@@ -137,8 +142,10 @@ int RunCommand(const CliArgs& args, Console& console) {
 int Main(int argc, char** argv, Console& console) {
   std::vector<std::string> args(argv + 1, argv + argc);
   // Commands with their own argument syntax.
-  if (!args.empty() && (args[0] == "calibrate" || args[0] == "explain" || args[0] == "capacity")) {
+  if (!args.empty() && (args[0] == "calibrate" || args[0] == "explain" || args[0] == "capacity" ||
+                        args[0] == "report")) {
     const std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (args[0] == "report") return RunReport(rest, console);
     if (args[0] == "capacity") return RunCapacity(rest, console);
     return args[0] == "calibrate" ? RunCalibrate(rest, console) : RunExplain(rest, console);
   }

@@ -13,6 +13,8 @@ constexpr double kMinute = 60;
 constexpr double kHour = 3600;
 constexpr double kDay = 86400;
 constexpr double kYear = 365.25 * kDay;  // Julian year
+constexpr double kMonth = kYear / 12;    // a twelfth of a Julian year (30.44 days)
+constexpr double kQuarter = kYear / 4;
 constexpr double kKilowattHour = 3.6e6;  // joules
 
 struct Unit {
@@ -48,6 +50,10 @@ constexpr Unit kUnits[] = {
     {"days", Dimension::kTime, kDay},
     {"week", Dimension::kTime, 7 * kDay},
     {"weeks", Dimension::kTime, 7 * kDay},
+    {"month", Dimension::kTime, kMonth},
+    {"months", Dimension::kTime, kMonth},
+    {"quarter", Dimension::kTime, kQuarter},
+    {"quarters", Dimension::kTime, kQuarter},
     {"y", Dimension::kTime, kYear},
     {"yr", Dimension::kTime, kYear},
     {"yrs", Dimension::kTime, kYear},
@@ -102,6 +108,26 @@ constexpr Unit kUnits[] = {
     {"USD/Wh", Dimension::kEnergyPrice, 1 / 3600.0},
     {"USD/kWh", Dimension::kEnergyPrice, 1 / kKilowattHour},
     {"USD/MWh", Dimension::kEnergyPrice, 1 / (1e3 * kKilowattHour)},
+    // Money rates, in US dollars per second ("$" + a multiplier + "/h" also works).
+    {"USD/s", Dimension::kMoneyRate, 1},
+    {"USD/sec", Dimension::kMoneyRate, 1},
+    {"USD/min", Dimension::kMoneyRate, 1 / kMinute},
+    {"USD/h", Dimension::kMoneyRate, 1 / kHour},
+    {"USD/hr", Dimension::kMoneyRate, 1 / kHour},
+    {"USD/hour", Dimension::kMoneyRate, 1 / kHour},
+    {"USD/d", Dimension::kMoneyRate, 1 / kDay},
+    {"USD/day", Dimension::kMoneyRate, 1 / kDay},
+    {"USD/week", Dimension::kMoneyRate, 1 / (7 * kDay)},
+    {"USD/month", Dimension::kMoneyRate, 1 / kMonth},
+    {"USD/quarter", Dimension::kMoneyRate, 1 / kQuarter},
+    {"USD/y", Dimension::kMoneyRate, 1 / kYear},
+    {"USD/yr", Dimension::kMoneyRate, 1 / kYear},
+    {"USD/year", Dimension::kMoneyRate, 1 / kYear},
+    // Money per power (capex per watt of IT load, colocation per watt), US dollars per watt.
+    {"USD/W", Dimension::kMoneyPerPower, 1},
+    {"USD/kW", Dimension::kMoneyPerPower, 1e-3},
+    {"USD/MW", Dimension::kMoneyPerPower, 1e-6},
+    {"USD/GW", Dimension::kMoneyPerPower, 1e-9},
     // Rates.
     {"/s", Dimension::kRate, 1},
     {"/sec", Dimension::kRate, 1},
@@ -217,6 +243,10 @@ std::string DimensionName(Dimension dimension) {
       return "an amount of money";
     case Dimension::kEnergyPrice:
       return "an energy price";
+    case Dimension::kMoneyRate:
+      return "an amount of money per time";
+    case Dimension::kMoneyPerPower:
+      return "an amount of money per power";
     case Dimension::kRate:
       return "a rate";
     case Dimension::kFlops:
@@ -245,6 +275,10 @@ std::string DimensionExample(Dimension dimension) {
       return "$27B";
     case Dimension::kEnergyPrice:
       return "0.07 USD/kWh";
+    case Dimension::kMoneyRate:
+      return "2.50 USD/h";
+    case Dimension::kMoneyPerPower:
+      return "$11.7M/MW";
     case Dimension::kRate:
       return "40 /s";
     case Dimension::kFlops:
@@ -298,6 +332,14 @@ Result<double> ParseQuantity(std::string_view text, Dimension expected) {
   Dimension found = expected;
   double factor = 1;
   if (dollar) {
+    // A multiplier may come before a per-unit: "$1.2B/year", "$11.7M/MW".
+    double multiplier = 1;
+    if (const size_t slash = unit.find('/'); slash != std::string_view::npos && slash > 0) {
+      if (auto m = Multiplier(Trim(unit.substr(0, slash)))) {
+        multiplier = *m;
+        unit = unit.substr(slash);
+      }
+    }
     if (unit.empty()) {
       found = Dimension::kMoney;
     } else if (auto m = Multiplier(unit)) {
@@ -306,7 +348,7 @@ Result<double> ParseQuantity(std::string_view text, Dimension expected) {
     } else if (const Unit* u = FindUnit("USD" + std::string(unit), expected);
                unit.front() == '/' && u != nullptr) {
       found = u->dimension;
-      factor = u->factor;
+      factor = u->factor * multiplier;
     } else {
       return Status::Error(quoted + ": unknown unit '" + std::string(unit) + "'; " +
                            Expected(expected));

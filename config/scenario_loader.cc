@@ -7,6 +7,7 @@
 #include <set>
 
 #include "config/catalog_loader.h"
+#include "config/loader_parts.h"
 #include "config/overrides.h"
 #include "config/policy_loader.h"
 #include "config/profile_io.h"
@@ -132,6 +133,8 @@ void ReadFinance(const MapReader& top, models::FinanceSpec* f) {
                 Bound::kAtLeastOne);
 }
 
+}  // namespace
+
 // `failures:` (optional): { rate_scale: x (>= 0, default 1), repair: time (default 0),
 // spares: { nodes: n, swap: time } }.
 void ReadFailures(const MapReader& top, models::FailureSpec* f) {
@@ -171,17 +174,16 @@ std::optional<models::Catalog> ReadCatalog(const MapReader& top, const std::stri
   return std::nullopt;
 }
 
-// Reads `calibration:` (GPU type -> profile file relative to the scenario, or the kind of a
-// shipped profile such as `published`) and loads each profile; a pool GPU priced by the
-// performance model must have one.
-void ReadCalibration(const MapReader& top, const std::string& path, models::Scenario* s) {
+std::set<std::string> ReadCalibrationProfiles(const MapReader& top, const std::string& path,
+                                              const models::Catalog& catalog,
+                                              std::vector<models::CalibrationProfile>* profiles) {
   const YAML::Node node = top.Get("calibration");
+  std::set<std::string> named;  // GPUs with an entry, loaded or not (no second complaint)
   if (node.IsDefined() && !node.IsNull() && !node.IsMap()) {
     top.Report("calibration",
                "expected a mapping of GPU type to profile file, got " + DescribeNode(node));
-    return;
+    return named;
   }
-  std::set<std::string> named;  // GPUs with an entry, loaded or not (no second complaint)
   if (node.IsMap()) {
     for (const auto& entry : node) {
       const std::string gpu = entry.first.Scalar();
@@ -192,9 +194,9 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
                                "expected a profile file name, got " + DescribeNode(entry.second));
         continue;
       }
-      if (s->catalog.FindGpu(gpu) == nullptr && !s->catalog.gpus.empty()) {
+      if (catalog.FindGpu(gpu) == nullptr && !catalog.gpus.empty()) {
         std::vector<std::string> names;
-        for (const models::GpuSpec& g : s->catalog.gpus) names.push_back(g.name);
+        for (const models::GpuSpec& g : catalog.gpus) names.push_back(g.name);
         top.diagnostics()->Add(entry.first.Mark(), key_path, UnknownNameMessage("GPU", gpu, names));
         continue;
       }
@@ -220,9 +222,21 @@ void ReadCalibration(const MapReader& top, const std::string& path, models::Scen
                                    "', not '" + gpu + "'");
         continue;
       }
-      s->profiles.push_back(std::move(profile).value());
+      profiles->push_back(std::move(profile).value());
     }
   }
+  return named;
+}
+
+namespace {
+
+// Reads `calibration:` and loads each profile (ReadCalibrationProfiles); a pool GPU priced by the
+// performance model must have one.
+void ReadCalibration(const MapReader& top, const std::string& path, models::Scenario* s) {
+  const YAML::Node node = top.Get("calibration");
+  const bool malformed = node.IsDefined() && !node.IsNull() && !node.IsMap();
+  const std::set<std::string> named = ReadCalibrationProfiles(top, path, s->catalog, &s->profiles);
+  if (malformed) return;
   // The pools holding a workload priced by the performance model.
   std::set<int> priced;
   auto mark = [&](const std::string& pool, bool needs) {

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "config/avatar_replica_loader.h"
+#include "config/loader_parts.h"
 #include "config/serving_loader.h"
 #include "config/suggest.h"
 
@@ -287,6 +288,8 @@ void ReadLayout(const MapReader& item, const WorkloadContext& ctx, bool training
   }
 }
 
+}  // namespace
+
 void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::TrainingSpec* s) {
   ReadModel(item, "model", ctx, &s->model);
   bool sized = false;
@@ -331,6 +334,8 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
   }
 }
 
+namespace {
+
 // Reads `mode` and, for offline distillation, how the teacher's logits are stored (`logits`).
 void ReadDistillationMode(const MapReader& item, const WorkloadContext& ctx,
                           models::DistillationSpec* s) {
@@ -370,6 +375,8 @@ void ReadDistillationMode(const MapReader& item, const WorkloadContext& ctx,
                 Need::kOptional, Bound::kPositive);
 }
 
+}  // namespace
+
 void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
                       models::DistillationSpec* s) {
   ReadModel(item, "teacher", ctx, &s->teacher);
@@ -403,7 +410,8 @@ void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
   ReadDistillationMode(item, ctx, s);
 }
 
-}  // namespace
+const std::vector<std::string>& TrainingKeys() { return kTrainingKeys; }
+const std::vector<std::string>& DistillationKeys() { return kDistillationKeys; }
 
 std::vector<std::string> ReadWorkloads(const MapReader& top, const WorkloadContext& context,
                                        models::Scenario* scenario) {

@@ -10,8 +10,10 @@ carry ``units`` and ``long_name`` attributes; stored order is creation order.
     ts = cr.read_timeseries("out/default.h5")             # indexed by time [s]
     cr.read_summary("out/default.h5")["avatar.ttff_p99_s"]
     ds = cr.open_timeseries("out/default.h5")             # xarray.Dataset, dim "time"
+    ds = cr.open("out/default.h5")                        # everything in one xarray.Dataset
+    cr.list_tables("out/default.h5")                      # ["jobs", "job_events", ...]
 
-Needs h5py and pandas; open_timeseries also needs xarray and h5netcdf.
+Needs h5py and pandas; open and open_timeseries also need xarray (open_timeseries h5netcdf).
 """
 
 import h5py
@@ -86,3 +88,120 @@ def open_timeseries(path):
 
     _open(path).close()
     return xr.open_dataset(path, group="timeseries", engine="h5netcdf")
+
+
+def list_tables(path):
+    """Names of the tables under /tables, in stored order ([] when there are none)."""
+    with _open(path) as f:
+        return _names(f["tables"]) if "tables" in f else []
+
+
+def read_attributes(path):
+    """Root attributes (schema, schema_version, capsim_version, seed, created, scenario_name)
+    as a dict of plain Python str/int/float."""
+    with _open(path) as f:
+        return {key: _plain(value) for key, value in f.attrs.items()}
+
+
+def read_scenario(path):
+    """The resolved scenario text stored in the file ("" when absent)."""
+    with _open(path) as f:
+        return f["scenario"].asstr()[()] if "scenario" in f else ""
+
+
+def read_column_attributes(path, group):
+    """{dataset name: {"units": ..., "long_name": ...}} for the datasets of ``group``
+    ("timeseries", "summary", "tables/jobs", ...); units are "" for text columns."""
+    with _open(path) as f:
+        if group not in f:
+            return {}
+        g = f[group]
+        return {name: {"units": _plain(g[name].attrs.get("units", "")),
+                       "long_name": _plain(g[name].attrs.get("long_name", name))}
+                for name in _names(g)}
+
+
+def is_projection(path):
+    """True for a projection result (its summary has ``projection.days``)."""
+    with _open(path) as f:
+        return "summary" in f and "projection.days" in f["summary"]
+
+
+def _plain(value):
+    """An HDF5 attribute value as a plain Python value (bytes decoded, numpy scalars unwrapped)."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _attrs(dataset, name):
+    """units and long_name of ``dataset`` (units omitted for text columns)."""
+    attrs = {"long_name": _plain(dataset.attrs.get("long_name", name))}
+    if "units" in dataset.attrs:
+        attrs["units"] = _plain(dataset.attrs["units"])
+    return attrs
+
+
+def open(path):  # noqa: A001  (capsim_reader.open, like xarray.open_dataset)
+    """The whole result as one in-memory xarray.Dataset.
+
+    - timeseries: one variable per series on dim ``time`` (the coordinate, seconds);
+    - summary: one scalar variable per metric, named by its key ("avatar.ttff_p99_s"), or
+      ``summary.<key>`` when a series has that name (projections have both a series and a
+      total "cash_out_usd");
+    - tables: one variable per column named ``<table>.<column>`` on dim ``<table>_row`` (the
+      coordinate, 0..n-1); text columns hold Python str objects. Should such a name be taken
+      by a series or a summary key, the column is named ``tables.<table>.<column>`` instead.
+
+    Every variable keeps its ``units`` and ``long_name`` attributes (text columns have no
+    units) and gains ``group`` ("timeseries", "summary" or "tables/<name>"). The root
+    attributes (schema, schema_version, capsim_version, seed, created, scenario_name) are the
+    Dataset's attrs; ``ds.attrs["tables"]`` lists the tables. Files without timeseries or
+    tables simply lack those variables.
+    """
+    import xarray as xr
+
+    variables = {}
+    coords = {}
+    with _open(path) as f:
+        attrs = {key: _plain(value) for key, value in f.attrs.items()}
+        if "timeseries" in f and "time" in f["timeseries"]:
+            group = f["timeseries"]
+            coords["time"] = xr.Variable("time", group["time"][()],
+                                         dict(_attrs(group["time"], "time"), group="timeseries"))
+            for name in _names(group):
+                if name != "time":
+                    variables[name] = xr.Variable(
+                        "time", group[name][()], dict(_attrs(group[name], name), group="timeseries"))
+        if "summary" in f:
+            group = f["summary"]
+            for key in _names(group):
+                name = f"summary.{key}" if key in variables else key
+                variables[name] = xr.Variable(
+                    (), float(group[key][()]), dict(_attrs(group[key], key), group="summary"))
+        tables = list_tables_in(f)
+        for table in tables:
+            group = f["tables"][table]
+            dim = f"{table}_row"
+            rows = len(group["row"]) if "row" in group else 0
+            coords[dim] = xr.Variable(dim, np.arange(rows, dtype=np.int64),
+                                      {"long_name": f"row of table {table}", "units": "1",
+                                       "group": f"tables/{table}"})
+            for column in _names(group):
+                if column == "row":
+                    continue
+                name = f"{table}.{column}"
+                if name in variables or name in coords:
+                    name = f"tables.{table}.{column}"
+                variables[name] = xr.Variable(dim, _column(group[column]),
+                                              dict(_attrs(group[column], column),
+                                                   group=f"tables/{table}"))
+        attrs["tables"] = tables
+    return xr.Dataset(variables, coords=coords, attrs=attrs)
+
+
+def list_tables_in(f):
+    """Table names of an already open h5py.File, in stored order."""
+    return _names(f["tables"]) if "tables" in f else []

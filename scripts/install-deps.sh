@@ -14,6 +14,7 @@ packages=(
   nlohmann-json3-dev      # JSON (Google Benchmark output read by capsim calibrate)
   librandom123-dev        # Random123 (Philox counter-based RNG)
   python3 python3-h5py python3-numpy python3-pandas python3-xarray python3-h5netcdf
+  python3-matplotlib python3-nbclient python3-nbformat python3-ipykernel  # reports/ notebooks, capsim report
 )
 
 missing=()

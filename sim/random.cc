@@ -1,5 +1,6 @@
 #include "sim/random.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <numbers>
@@ -115,6 +116,69 @@ LognormalParams LognormalFromMedianMean(double median, double mean) {
 LognormalParams LognormalFromMeanSigma(double mean, double sigma) {
   assert(mean > 0 && sigma >= 0);
   return {std::log(mean) - 0.5 * sigma * sigma, sigma};
+}
+
+uint64_t RandomStream::Poisson(double mean) {
+  assert(mean >= 0 && std::isfinite(mean));
+  if (mean < 10) {
+    // Inversion by sequential search from 0.
+    double p = std::exp(-mean);
+    double cdf = p;
+    const double u = Uniform();
+    uint64_t k = 0;
+    while (u > cdf && k < 1000) {
+      ++k;
+      p *= mean / static_cast<double>(k);
+      cdf += p;
+    }
+    return k;
+  }
+  // W. Hormann, "The transformed rejection method for generating Poisson random variables",
+  // Insurance: Mathematics and Economics 12 (1993), algorithm PTRS.
+  const double slam = std::sqrt(mean);
+  const double loglam = std::log(mean);
+  const double b = 0.931 + 2.53 * slam;
+  const double a = -0.059 + 0.02483 * b;
+  const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+  const double vr = 0.9277 - 3.6224 / (b - 2);
+  for (;;) {
+    const double u = Uniform() - 0.5;
+    const double v = Uniform();
+    const double us = 0.5 - std::fabs(u);
+    const double k = std::floor((2 * a / us + b) * u + mean + 0.43);
+    if (us >= 0.07 && v <= vr) return static_cast<uint64_t>(k);
+    if (k < 0 || (us < 0.013 && v > us)) continue;
+    if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <=
+        -mean + k * loglam - std::lgamma(k + 1)) {
+      return static_cast<uint64_t>(k);
+    }
+  }
+}
+
+uint64_t RandomStream::Binomial(uint64_t n, double p) {
+  assert(p >= 0 && p <= 1);
+  if (n == 0 || p <= 0) return 0;
+  if (p >= 1) return n;
+  if (p > 0.5) return n - Binomial(n, 1 - p);
+  const double nd = static_cast<double>(n);
+  if (n <= 16) {
+    uint64_t k = 0;
+    for (uint64_t i = 0; i < n; ++i) k += Bernoulli(p) ? 1 : 0;
+    return k;
+  }
+  if (nd * p < 30) {
+    // Successes by geometric skips over the trials: O(n p) draws.
+    const double log_q = std::log1p(-p);
+    uint64_t k = 0;
+    double trials = 0;
+    for (;;) {
+      trials += std::floor(std::log(UniformOpenLow()) / log_q) + 1;
+      if (trials > nd) return k;
+      ++k;
+    }
+  }
+  const double x = std::round(Normal(nd * p, std::sqrt(nd * p * (1 - p))));
+  return static_cast<uint64_t>(std::clamp(x, 0.0, nd));
 }
 
 }  // namespace capsim::sim

@@ -45,6 +45,13 @@ class RandomStream {
   double Lognormal(double mu, double sigma);
   // Gamma with shape k > 0 and the given scale (Marsaglia-Tsang).
   double Gamma(double shape, double scale);
+  // Poisson with the given mean (>= 0): inversion below a mean of 10, else Hormann's
+  // transformed rejection (PTRS), exact in both.
+  uint64_t Poisson(double mean);
+  // Binomial(n, p), p in [0, 1]: exact (Bernoulli trials, or geometric skips while the smaller
+  // of n p and n (1 - p) is below 30); above that the normal approximation with continuity
+  // correction, clamped to [0, n] (relative error of the mean below 1e-3 there).
+  uint64_t Binomial(uint64_t n, double p);
 
   uint64_t seed() const { return seed_; }
   uint64_t stream() const { return stream_; }

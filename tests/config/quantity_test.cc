@@ -35,6 +35,9 @@ INSTANTIATE_TEST_SUITE_P(
         Good{"30s", Dimension::kTime, 30}, Good{"7 us", Dimension::kTime, 7e-6},
         Good{"3 ns", Dimension::kTime, 3e-9}, Good{"2 hours", Dimension::kTime, 7200},
         Good{"  1 hour  ", Dimension::kTime, 3600},
+        Good{"12 months", Dimension::kTime, kYear}, Good{"1 month", Dimension::kTime, kYear / 12},
+        Good{"2 quarters", Dimension::kTime, kYear / 2},
+        Good{"1 quarter", Dimension::kTime, kYear / 4},
         // Sizes.
         Good{"80 GB", Dimension::kBytes, 80e9}, Good{"80 GiB", Dimension::kBytes, 80.0 * (1 << 30)},
         Good{"1 TB", Dimension::kBytes, 1e12}, Good{"512 KiB", Dimension::kBytes, 512 * 1024.0},
@@ -56,6 +59,20 @@ INSTANTIATE_TEST_SUITE_P(
         Good{"0.07 USD/kWh", Dimension::kEnergyPrice, 0.07 / 3.6e6},
         Good{"70 USD/MWh", Dimension::kEnergyPrice, 70 / 3.6e9},
         Good{"$0.08/kWh", Dimension::kEnergyPrice, 0.08 / 3.6e6},
+        // Money rates.
+        Good{"2.5 USD/h", Dimension::kMoneyRate, 2.5 / 3600},
+        Good{"$2.50/h", Dimension::kMoneyRate, 2.5 / 3600},
+        Good{"$1.2B/year", Dimension::kMoneyRate, 1.2e9 / kYear},
+        Good{"$150/month", Dimension::kMoneyRate, 150 / (kYear / 12)},
+        Good{"0.10 USD/min", Dimension::kMoneyRate, 0.1 / 60},
+        Good{"$3/day", Dimension::kMoneyRate, 3.0 / 86400},
+        Good{"$1M/quarter", Dimension::kMoneyRate, 1e6 / (kYear / 4)},
+        // Money per power.
+        Good{"$11.7M/MW", Dimension::kMoneyPerPower, 11.7},
+        Good{"11.7 USD/W", Dimension::kMoneyPerPower, 11.7},
+        Good{"150 USD/kW", Dimension::kMoneyPerPower, 0.15},
+        Good{"$150/kW", Dimension::kMoneyPerPower, 0.15},
+        Good{"$9B/GW", Dimension::kMoneyPerPower, 9},
         // Rates.
         Good{"40 /s", Dimension::kRate, 40}, Good{"40/s", Dimension::kRate, 40},
         Good{"2400 /min", Dimension::kRate, 40}, Good{"/h", Dimension::kRate, 1.0 / 3600},
@@ -132,18 +149,36 @@ INSTANTIATE_TEST_SUITE_P(
             "'12 %' is a fraction; expected a number such as '1.2'"},
         Bad{"2 x", Dimension::kDimensionless,
             "'2 x': unknown unit 'x'; expected a number such as '1.2'"},
-        Bad{"/s", Dimension::kTime, "'/s' is not a number; expected a time such as '30 min'"}));
+        Bad{"/s", Dimension::kTime, "'/s' is not a number; expected a time such as '30 min'"},
+        Bad{"$2.50", Dimension::kMoneyRate,
+            "'$2.50' is an amount of money; expected an amount of money per time such as '2.50 "
+            "USD/h'"},
+        Bad{"2.5 /h", Dimension::kMoneyRate,
+            "'2.5 /h' is a rate; expected an amount of money per time such as '2.50 USD/h'"},
+        Bad{"2.5", Dimension::kMoneyRate,
+            "'2.5': expected an amount of money per time with a unit such as '2.50 USD/h'"},
+        Bad{"$11.7M/MW", Dimension::kMoneyRate,
+            "'$11.7M/MW' is an amount of money per power; expected an amount of money per time "
+            "such as '2.50 USD/h'"},
+        Bad{"$2/h", Dimension::kMoneyPerPower,
+            "'$2/h' is an amount of money per time; expected an amount of money per power such "
+            "as '$11.7M/MW'"},
+        Bad{"$11.7X/MW", Dimension::kMoneyPerPower,
+            "'$11.7X/MW': unknown unit 'X/MW'; expected an amount of money per power such as "
+            "'$11.7M/MW'"}));
 
 TEST(DimensionNameTest, EveryDimensionHasANameAndAParsableExample) {
   for (Dimension d :
        {Dimension::kTime, Dimension::kBytes, Dimension::kBandwidth, Dimension::kPower,
-        Dimension::kMoney, Dimension::kEnergyPrice, Dimension::kRate, Dimension::kFlops,
-        Dimension::kFraction, Dimension::kCount, Dimension::kDimensionless}) {
+        Dimension::kMoney, Dimension::kEnergyPrice, Dimension::kMoneyRate,
+        Dimension::kMoneyPerPower, Dimension::kRate, Dimension::kFlops, Dimension::kFraction, Dimension::kCount, Dimension::kDimensionless}) {
     EXPECT_FALSE(DimensionName(d).empty());
     EXPECT_TRUE(ParseQuantity(DimensionExample(d), d).ok()) << DimensionExample(d);
   }
   EXPECT_EQ(DimensionName(Dimension::kBytes), "a size");
   EXPECT_EQ(DimensionName(Dimension::kMoney), "an amount of money");
+  EXPECT_EQ(DimensionName(Dimension::kMoneyRate), "an amount of money per time");
+  EXPECT_EQ(DimensionName(Dimension::kMoneyPerPower), "an amount of money per power");
 }
 
 }  // namespace

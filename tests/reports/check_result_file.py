@@ -1,6 +1,8 @@
 """Checks a synthetic capsim result file (tests/reports/write_fixture.cc) from Python.
 
 usage: /usr/bin/python3 check_result_file.py FILE.h5
+       /usr/bin/python3 check_result_file.py --generic FILE.h5   (any result file: the xarray
+                                                                 views only)
 Exits 0 when every check passes, 1 on a failed check, 77 (skipped) when xarray or h5netcdf
 is not installed.
 """
@@ -97,12 +99,130 @@ def check(path):
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--generic":
+        check_xarray_generic(sys.argv[2])
+        print(f"{sys.argv[2]}: ok")
+        return 0
     if len(sys.argv) != 2:
         print(__doc__)
         return 2
     check(sys.argv[1])
+    check_open(sys.argv[1])
     print(f"{sys.argv[1]}: ok")
     return 0
+
+
+
+# ---- xarray views of the whole file: xarray.open_dataset and capsim_reader.open -------------
+
+def check_xarray_generic(path):
+    """Checks any capsim result file: the root opens with h5netcdf, the timeseries group (when
+    present) has dim ``time`` and units on every variable, and capsim_reader.open merges it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        root = xr.open_dataset(path, engine="h5netcdf")
+        assert root.attrs["schema"] == "capsim.run", root.attrs
+        root.close()
+        with h5py.File(path, "r") as f:
+            has_timeseries = "timeseries" in f and "time" in f["timeseries"]
+        if has_timeseries:
+            ts = xr.open_dataset(path, group="timeseries", engine="h5netcdf")
+            assert "time" in ts.dims, ts.dims
+            for name in list(ts.data_vars) + ["time"]:
+                assert ts[name].dims == ("time",), (name, ts[name].dims)
+                assert isinstance(ts[name].attrs.get("units"), str), f"{name}: no units"
+            ts.close()
+
+    ds = capsim_reader.open(path)
+    summary = capsim_reader.read_summary(path)
+    tables = capsim_reader.list_tables(path)
+    assert ds.attrs["schema"] == "capsim.run"
+    assert ds.attrs["tables"] == tables
+    for key, value in summary.items():
+        name = key if ds[key].attrs.get("group") == "summary" else f"summary.{key}"
+        assert ds[name].attrs["group"] == "summary", (key, name)
+        assert ds[name].dims == (), name
+        assert float(ds[name]) == value or (value != value and float(ds[name]) != float(ds[name]))
+        assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, name
+    if has_timeseries:
+        series = capsim_reader.read_timeseries(path)
+        assert ds["time"].attrs["units"] == "s"
+        for name in series.columns:
+            assert ds[name].dims == ("time",), name
+            assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, name
+    else:
+        assert "time" not in ds.dims
+    for table in tables:
+        frame = capsim_reader.read_table(path, table)
+        dim = f"{table}_row"
+        assert ds.sizes[dim] == len(frame), (table, ds.sizes[dim], len(frame))
+        for column in frame.columns:
+            name = f"{table}.{column}"
+            if name not in ds or ds[name].attrs.get("group") != f"tables/{table}":
+                name = f"tables.{table}.{column}"
+            assert ds[name].dims == (dim,), (name, ds[name].dims)
+            numeric = frame[column].dtype.kind in "fiu"
+            assert ("units" in ds[name].attrs) == numeric, name
+            if len(frame):
+                assert list(ds[name].values[:3]) == list(frame[column].values[:3]) or numeric
+    return ds
+
+
+def check_open(path):
+    """The synthetic fixture (tests/reports/write_fixture.cc) through the xarray views, plus a
+    synthetic projection file and one without timeseries or tables
+    (tests/reports/make_projection_fixture.py)."""
+    import tempfile
+
+    ds = check_xarray_generic(path)
+    assert ds.sizes["time"] == 5
+    assert float(ds["gpu_busy"].sel(time=120.0)) == 130.0
+    assert ds["power_w"].attrs["units"] == "W"
+    assert ds["power_w"].attrs["long_name"] == "Facility power"
+    assert ds["power_w"].attrs["group"] == "timeseries"
+    assert float(ds["avatar.ttff_p99_s"]) == 0.81
+    assert ds["avatar.ttff_p99_s"].attrs["units"] == "s"
+    assert ds["avatar.ttff_p99_s"].attrs["group"] == "summary"
+    assert ds["cost.total_usd"].attrs["long_name"] == "Total cost"
+    assert ds.sizes["jobs_row"] == 3 and ds.sizes["job_events_row"] == 0
+    assert list(ds["jobs.name"].values) == ["frontier-pretrain", "avocado-distill", "ünïcode-job"]
+    assert ds["jobs.name"].dtype == object
+    assert ds["jobs.gpu_hours"].attrs["units"] == "GPU h"
+    assert list(ds["jobs.gpu_hours"].values) == [1.5e6, 2.5e4, 0.5]
+    assert ds["job_events.time_s"].dims == ("job_events_row",)
+    assert ds.attrs["seed"] == 18446744073709551557
+    assert ds.attrs["scenario_name"] == "synthetic"
+    # The writer always writes the requests table (here without columns or rows).
+    assert ds.attrs["tables"] == ["jobs", "job_events", "requests"], ds.attrs["tables"]
+    assert capsim_reader.list_tables(path) == ["jobs", "job_events", "requests"]
+    assert ds.sizes["requests_row"] == 0
+    assert not capsim_reader.is_projection(path)
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import make_projection_fixture
+
+    with tempfile.TemporaryDirectory() as tmp:
+        projection = os.path.join(tmp, "projection.h5")
+        make_projection_fixture.write(projection)
+        ds = check_xarray_generic(projection)
+        assert capsim_reader.is_projection(projection)
+        assert ds.sizes["time"] == 730 and ds.sizes["quarters_row"] == 8
+        assert ds["mw.ohio.avg"].attrs["units"] == "MW"
+        assert ds["quarters.quarter"].values[0] == "2026Q1"
+        assert ds["quarters.capex_usd"].attrs["units"] == "USD"
+        assert float(ds["projection.days"]) == 730
+        assert ds["sensitivity.input"].dims == ("sensitivity_row",)
+        # A summary key that is also a series name is renamed summary.<key>.
+        assert ds["cash_out_usd"].dims == ("time",)
+        assert ds["summary.cash_out_usd"].dims == ()
+        assert ds["summary.cash_out_usd"].attrs["units"] == "USD"
+
+        bare = os.path.join(tmp, "bare.h5")
+        make_projection_fixture.write(bare, timeseries=False, tables=False)
+        ds = check_xarray_generic(bare)
+        assert dict(ds.sizes) == {}, ds.sizes
+        assert capsim_reader.list_tables(bare) == []
+        assert float(ds["projection.days"]) == 730
 
 
 if __name__ == "__main__":

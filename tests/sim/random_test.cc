@@ -199,4 +199,61 @@ TEST(RandomStreamTest, UniformIntIsUnbiased) {
 }
 
 }  // namespace
+// Poisson: mean and variance both equal the parameter, on both algorithms (inversion below 10,
+// PTRS above), and P(0) = exp(-mean) for a small mean.
+TEST(RandomStreamTest, PoissonMomentsOnBothAlgorithms) {
+  for (double mean : {0.3, 4.0, 12.0, 250.0, 1e6}) {
+    RandomStream rng(5, 9);
+    constexpr int kN = 200000;
+    double sum = 0, sum2 = 0;
+    int zeros = 0;
+    for (int i = 0; i < kN; ++i) {
+      const double k = static_cast<double>(rng.Poisson(mean));
+      sum += k;
+      sum2 += k * k;
+      zeros += k == 0 ? 1 : 0;
+    }
+    const double m = sum / kN;
+    const double var = sum2 / kN - m * m;
+    // Standard error of the mean is sqrt(mean / kN); allow 5 of them.
+    EXPECT_NEAR(m, mean, 5 * std::sqrt(mean / kN)) << mean;
+    EXPECT_NEAR(var / mean, 1.0, 0.02) << mean;
+    if (mean < 1) EXPECT_NEAR(zeros / double{kN}, std::exp(-mean), 0.005);
+  }
+  RandomStream rng(1, 1);
+  EXPECT_EQ(rng.Poisson(0), 0u);
+}
+
+// Binomial: mean n p and variance n p (1 - p) in each regime (trials, geometric skips, normal),
+// never above n, and the p > 0.5 reflection.
+TEST(RandomStreamTest, BinomialMomentsInEachRegime) {
+  struct Case {
+    uint64_t n;
+    double p;
+  };
+  for (Case c : {Case{10, 0.3}, Case{1000, 0.01}, Case{100000, 0.6}, Case{5000000, 0.39}}) {
+    RandomStream rng(3, 4);
+    constexpr int kN = 100000;
+    double sum = 0, sum2 = 0;
+    uint64_t most = 0;
+    for (int i = 0; i < kN; ++i) {
+      const uint64_t k = rng.Binomial(c.n, c.p);
+      most = std::max(most, k);
+      sum += static_cast<double>(k);
+      sum2 += static_cast<double>(k) * static_cast<double>(k);
+    }
+    const double nd = static_cast<double>(c.n);
+    const double m = sum / kN;
+    const double var = sum2 / kN - m * m;
+    const double want_var = nd * c.p * (1 - c.p);
+    EXPECT_NEAR(m, nd * c.p, 5 * std::sqrt(want_var / kN)) << c.n << " " << c.p;
+    EXPECT_NEAR(var / want_var, 1.0, 0.03) << c.n << " " << c.p;
+    EXPECT_LE(most, c.n);
+  }
+  RandomStream rng(1, 1);
+  EXPECT_EQ(rng.Binomial(0, 0.5), 0u);
+  EXPECT_EQ(rng.Binomial(7, 0.0), 0u);
+  EXPECT_EQ(rng.Binomial(7, 1.0), 7u);
+}
+
 }  // namespace capsim::sim
