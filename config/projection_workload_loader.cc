@@ -37,6 +37,7 @@ const std::vector<std::string> kStageNames = {"face", "llm", "asr", "tts", "enco
 std::vector<std::string> WithDates(std::vector<std::string> keys) {
   keys.push_back("start");
   keys.push_back("deadline");
+  keys.push_back("job_size");
   return keys;
 }
 
@@ -287,6 +288,14 @@ void ReadJob(const MapReader& item, const std::string& name, const ProjectionCon
   if (GetDate(item, "deadline", ctx, &job->deadline_s, Need::kOptional, DateRange::kInsideOrEnd) &&
       started && job->deadline_s <= job->start_s) {
     item.Report("deadline", "must be after the job's start");
+  }
+  // `job_size`: the workload is many independent jobs of this many GPUs (failures and
+  // preemptions hit one of them, not the whole allocation).
+  if (item.GetInt("job_size", &job->job_size_gpus, Need::kOptional, Bound::kAtLeastOne) &&
+      wctx.pool != nullptr && job->job_size_gpus % wctx.pool->gpus_per_node != 0) {
+    item.Report("job_size", "must be a multiple of the pool's gpus_per_node (" +
+                                std::to_string(wctx.pool->gpus_per_node) + "), got " +
+                                std::to_string(job->job_size_gpus));
   }
 }
 

@@ -65,6 +65,8 @@ struct JobState {
   double restart_left_s = 0;
   double last_change_s = -1e300;
   double failure_rate_per_gpu_s = 0;
+  int unit = 0;           // > 0: independent jobs of this many GPUs
+  double warm_gpu_s = 0;  // unit jobs: GPU-seconds still to spend restarting
   sim::RandomStream rng;
   JobState(uint64_t seed, uint64_t stream) : rng(seed, stream) {}
 };
@@ -92,6 +94,10 @@ class ProjectionRun {
   void StepAvatar(AvatarState& a, int w, double t, double dt, std::vector<int>& free);
   void StepServing(ServingState& s, int w, double t, double dt, std::vector<int>& free);
   void StepJob(JobState& j, double t, double dt, std::vector<int>& free);
+  // StepJob for a workload of independent jobs (ProjectionJobSpec::job_size_gpus).
+  void StepIndependentJobs(JobState& j, int next, bool runnable, double t, double dt,
+                           std::vector<int>& free);
+  double JobRatePerGpu(const JobState& j) const;
   // GPUs of `rate`-unit demand `need` taken from `slots` in order; asks clouds for the rest.
   void Allocate(const std::vector<int>& slots, const std::vector<double>& rate, double need,
                 double t, std::vector<int>& free, std::vector<int>* held);
@@ -244,6 +250,7 @@ Status ProjectionRun::Init() {
     j.training = js.kind == ProjectionJobSpec::Kind::kTraining;
     j.start_s = js.start_s;
     j.failure_rate_per_gpu_s = fail_rate;
+    j.unit = js.job_size_gpus;
     if (!p.after.empty()) {
       for (size_t i = 0; i < jobs_.size(); ++i) {
         if (jobs_[i].params.name == p.after) j.after = static_cast<int>(i);
@@ -399,16 +406,14 @@ void ProjectionRun::StepAvatar(AvatarState& a, int w, double t, double dt, std::
       slots_now += std::floor(usable * a.rate[i]);
     }
     const double n0 = a.sessions;
-    const double survivors =
-        static_cast<double>(a.rng.Binomial(static_cast<uint64_t>(n0), stay));
+    const double survivors = static_cast<double>(a.rng.Binomial(static_cast<uint64_t>(n0), stay));
     const double arrivals = static_cast<double>(a.rng.Poisson(scale * a.diurnal->Rate(ts) * h));
     const double admitted = std::min(arrivals, std::max(0.0, slots_now - survivors));
-    const double n1 = survivors + static_cast<double>(
-                                      a.rng.Binomial(static_cast<uint64_t>(admitted), present));
+    const double n1 =
+        survivors + static_cast<double>(a.rng.Binomial(static_cast<uint64_t>(admitted), present));
     a.sessions = n1;
     wt.minutes[day] +=
-        (n0 * sp.session_mean_s * (1 - stay) + admitted * sp.session_mean_s * (1 - present)) /
-        60.0;
+        (n0 * sp.session_mean_s * (1 - stay) + admitted * sp.session_mean_s * (1 - present)) / 60.0;
     wt.arrivals[day] += arrivals;
     wt.admitted[day] += admitted;
     wt.peak_sessions[day] = std::max({wt.peak_sessions[day], n0, n1});
@@ -453,7 +458,7 @@ void ProjectionRun::StepJob(JobState& j, double t, double dt, std::vector<int>& 
   const bool runnable =
       j.eligible && !j.finished && (j.after < 0 || jobs_[static_cast<size_t>(j.after)].finished);
   const int avail = free[static_cast<size_t>(p.pool)];
-  const int step = std::max(1, p.node_step) * p.gpus_per_node;
+  const int step = j.unit > 0 ? j.unit : std::max(1, p.node_step) * p.gpus_per_node;
   auto fit = [&](int x) {
     x = std::min(x, p.max_gpus);
     if (x < p.min_gpus) return 0;
@@ -469,6 +474,10 @@ void ProjectionRun::StepJob(JobState& j, double t, double dt, std::vector<int>& 
     }
   } else {
     next = fit(avail);
+  }
+  if (j.unit > 0) {
+    StepIndependentJobs(j, next, runnable, t, dt, free);
+    return;
   }
   if (next != j.held) {
     if (next < j.held) {
@@ -535,6 +544,73 @@ void ProjectionRun::StepJob(JobState& j, double t, double dt, std::vector<int>& 
         j.restart_left_s += static_cast<double>(failures) * (down + p.restart_s);
       }
     }
+  }
+}
+
+// Tokens per GPU-second of job `j` at its current size, checkpoint pauses included.
+double ProjectionRun::JobRatePerGpu(const JobState& j) const {
+  const JobParams& p = j.params;
+  double per_gpu = p.tokens_per_gpu_second;
+  const size_t nodes = static_cast<size_t>(j.held / p.gpus_per_node);
+  if (!p.tokens_per_gpu_second_by_nodes.empty() &&
+      nodes < p.tokens_per_gpu_second_by_nodes.size()) {
+    per_gpu = p.tokens_per_gpu_second_by_nodes[nodes];
+  }
+  return per_gpu * p.checkpoint_interval_s / (p.checkpoint_interval_s + p.checkpoint_write_s);
+}
+
+void ProjectionRun::StepIndependentJobs(JobState& j, int next, bool runnable, double t, double dt,
+                                        std::vector<int>& free) {
+  const JobParams& p = j.params;
+  WorkloadTrace& wt = trace_.workloads[static_cast<size_t>(j.workload)];
+  const size_t day = static_cast<size_t>(current_day_);
+  if (next != j.held) {
+    if (next < j.held && j.held > 0) {
+      // The stopped jobs lose their work since their last checkpoint.
+      j.progress -= std::max(0.0, j.progress - j.committed) * (j.held - next) / j.held;
+    } else {
+      j.warm_gpu_s += (next - j.held) * p.restart_s;  // the new jobs load and warm up
+    }
+    if (j.held > 0 || next > 0) ++wt.resizes;
+    if (next > 0 && wt.start_s < 0) wt.start_s = t;
+    j.last_change_s = t;
+    j.held = next;
+  }
+  free[static_cast<size_t>(p.pool)] -= j.held;
+  if (runnable && j.training) wt.shortfall_gpu_s[day] += (p.max_gpus - j.held) * dt;
+  if (j.held == 0) return;
+  const double warm = std::min(j.warm_gpu_s, j.held * dt);
+  j.warm_gpu_s -= warm;
+  const double run_gpu_s = j.held * dt - warm;
+  trace_.restarting_gpu_s[day] += warm;
+  wt.restart_gpu_s += warm;
+  AddHeld(j.workload, p.pool, j.held, run_gpu_s / dt, dt);
+  const double rate = JobRatePerGpu(j);
+  const double tokens = rate * run_gpu_s;
+  const double left = p.tokens_target - j.progress;
+  if (tokens >= left && tokens > 0) {
+    j.progress = j.committed = p.tokens_target;
+    j.finished = true;
+    wt.finish_s = t + dt * left / tokens;
+    return;
+  }
+  j.progress += tokens;
+  j.run_since_checkpoint_s += dt;
+  if (j.run_since_checkpoint_s >= p.checkpoint_interval_s) {
+    j.committed = j.progress;
+    j.run_since_checkpoint_s = std::fmod(j.run_since_checkpoint_s, p.checkpoint_interval_s);
+  }
+  const uint64_t failures =
+      j.failure_rate_per_gpu_s > 0 ? j.rng.Poisson(j.failure_rate_per_gpu_s * run_gpu_s) : 0;
+  if (failures > 0) {
+    // Each failure stops one job: down, restart, and half a checkpoint interval of its work.
+    wt.failures += static_cast<int>(failures);
+    const double down =
+        spec_.failures.spare_nodes > 0 ? spec_.failures.swap_s : spec_.failures.repair_s;
+    const double n = static_cast<double>(failures);
+    j.warm_gpu_s += n * j.unit * (down + p.restart_s);
+    j.progress = std::max(0.0, j.progress - n * rate * j.unit * p.checkpoint_interval_s / 2);
+    j.committed = std::min(j.committed, j.progress);
   }
 }
 

@@ -145,6 +145,9 @@ struct ProjectionJobSpec {
   DistillationSpec distillation;  // kDistillation
   double start_s = 0;             // not before
   double deadline_s = 0;          // 0 = none
+  // > 0: the workload is many independent jobs of job_size_gpus GPUs each (research, post-
+  // training): a failure or a preemption costs one such job's progress, not the whole allocation.
+  int job_size_gpus = 0;
   const std::string& name() const {
     return kind == Kind::kTraining ? training.name : distillation.name;
   }
