@@ -111,9 +111,14 @@ const std::vector<Headline>& Headlines() {
       {"gpus_owned_end", "GPU", "owned GPUs at the end", "gpus.owned_end", ""},
       {"avatar_cost_per_minute_usd", "USD/min", "cost per avatar-minute", "avatar.",
        ".cost_per_minute_usd"},
+      {"fleet_expense_per_avatar_minute_usd", "USD/min",
+       "fleet expense (depreciation + opex) per avatar-minute",
+       "fleet.expense_per_avatar_minute_usd", ""},
       {"avatar_admitted_fraction", "1", "sessions admitted", "avatar.", ".admitted_fraction"},
       {"avatar_peak_gpus", "GPU", "avatar GPUs, peak", "avatar.", ".peak_gpus"},
       {"training_delay_days", "d", "training delay caused by avatars", "training.", ".delay_days"},
+      {"training_finish_day", "d", "training finish, days after the start (extrapolated)",
+       "training.", ".projected_finish_day"},
       {"capex_to_stay_on_schedule_usd", "USD", "capex keeping training on schedule",
        "capex.to_stay_on_schedule_usd", ""},
   };
@@ -292,11 +297,18 @@ int RunProjectionCommand(const CliArgs& args, Console& c) {
     if (const models::Table* t = FindTable(r, "variants")) {
       c.out << "variants (same seed):\n";
       for (size_t i = 0; i < t->text.front().values.size(); ++i) {
+        auto col = [&](const char* name) { return (*Col(*t, name))[i]; };
         c.out << "  " << std::left << std::setw(14) << t->text.front().values[i] << std::right
-              << " capex " << Money((*Col(*t, "capex_usd"))[i]) << ", $/avatar-min "
-              << Money((*Col(*t, "avatar_cost_per_minute_usd"))[i]) << ", peak MW " << std::fixed
-              << std::setprecision(1) << (*Col(*t, "power_peak_mw"))[i] << ", training delay "
-              << (*Col(*t, "training_delay_days"))[i] << " d" << std::defaultfloat << '\n';
+              << " capex " << Money(col("capex_usd")) << ", expense " << Money(col("expense_usd"))
+              << ", $/avatar-min " << Money(col("avatar_cost_per_minute_usd")) << " (fleet "
+              << Money(col("fleet_expense_per_avatar_minute_usd")) << "), admitted " << std::fixed
+              << std::setprecision(4) << col("avatar_admitted_fraction") << ", peak MW "
+              << std::setprecision(1) << col("power_peak_mw");
+        if (!std::isnan(col("training_finish_day"))) {
+          c.out << ", training ends day " << col("training_finish_day") << " (delay "
+                << col("training_delay_days") << " d)";
+        }
+        c.out << std::defaultfloat << '\n';
       }
     }
     c.out << reports::FormatSummaryTable(r.summary);

@@ -318,6 +318,9 @@ void ProjectionRun::Allocate(const std::vector<int>& slots, const std::vector<do
     const int s = slots[i];
     if (!trace_.slots[static_cast<size_t>(s)].cloud) continue;
     CloudState& c = clouds_[static_cast<size_t>(s) - spec_.pools.size()];
+    // GPUs already asked for and still on their way cover that much of the need.
+    left -= c.pending * rate[i];
+    if (left <= 0) continue;
     const int room = c.spec->on_demand_max_gpus - c.on_demand - c.pending;
     if (room <= 0) continue;
     const int gpn = std::max(1, c.spec->gpus_per_node);
@@ -617,10 +620,7 @@ void ProjectionRun::StepIndependentJobs(JobState& j, int next, bool runnable, do
 void ProjectionRun::Tick(double t) {
   const double dt = std::min(spec_.step_s, spec_.horizon_s - t);
   const int day = static_cast<int>(t / kDay);
-  if (day != current_day_) {
-    CloseDay(current_day_);
-    current_day_ = day;
-  }
+  current_day_ = day;  // the previous day was closed by its last tick
   const size_t npools = spec_.pools.size();
   const size_t nslots = trace_.slots.size();
   // Power: each site powers its pools in order, as far as its power online reaches.
@@ -703,22 +703,25 @@ void ProjectionRun::Tick(double t) {
     const int reserved = c.reserved_active ? c.spec->reserved_gpus : 0;
     const int used =
         std::max(0, static_cast<int>(held_now_[static_cast<size_t>(c.slot)]) - reserved);
-    if (c.on_demand > used) {
+    // On-demand GPUs come and go in whole nodes, as they are asked for.
+    const int gpn = std::max(1, c.spec->gpus_per_node);
+    const int keep = (used + gpn - 1) / gpn * gpn;
+    if (c.on_demand > keep) {
       if (c.unused_since_s < 0) {
         c.unused_since_s = t;
       } else if (t + dt - c.unused_since_s >= c.spec->release_after_s) {
-        c.on_demand = used;
+        c.on_demand = keep;
         c.unused_since_s = -1;
       }
     } else {
       c.unused_since_s = -1;
     }
   }
-  if (t + dt < spec_.horizon_s - 1e-6) {
-    sim_.Schedule(Time::FromSeconds(t + dt), [this, next = t + dt] { Tick(next); });
-  } else {
-    CloseDay(current_day_);
-  }
+  // The day's end state (GPUs owned, power online) is read before the grants of the next
+  // day's first instant.
+  const bool more = t + dt < spec_.horizon_s - 1e-6;
+  if (!more || static_cast<int>((t + dt) / kDay) != day) CloseDay(day);
+  if (more) sim_.Schedule(Time::FromSeconds(t + dt), [this, next = t + dt] { Tick(next); });
 }
 
 void ProjectionRun::CloseDay(int day) {

@@ -86,6 +86,7 @@ class Builder {
   void Gpus();
   void Avatars();
   void Servings();
+  void FleetPerMinute();
   void Jobs();
   void QuarterTable();
   void ServiceRateTable();
@@ -299,6 +300,20 @@ void Builder::Avatars() {
   }
 }
 
+// The whole fleet's expense over the avatar-minutes: the cost per avatar-minute of a fleet that
+// serves only avatars, idle and headroom GPUs included.
+void Builder::FleetPerMinute() {
+  double minutes = 0;
+  for (size_t a = 0; a < spec_.avatars.size(); ++a)
+    minutes += Sum(trace_.workloads[a].minutes, 0, trace_.days);
+  if (spec_.avatars.empty()) return;
+  const int n = trace_.days;
+  const double expense =
+      MoneySum(trace_.ledger, kDepreciation, 0, n) + MoneySum(trace_.ledger, kOpex, 0, n);
+  Metric("fleet.expense_per_avatar_minute_usd", minutes > 0 ? expense / minutes : kNaN, "USD/min",
+         "fleet expense (depreciation + opex) per avatar-minute");
+}
+
 void Builder::Servings() {
   for (size_t v = 0; v < spec_.servings.size(); ++v) {
     const ProjectionServingSpec& sp = spec_.servings[v];
@@ -372,7 +387,7 @@ void Builder::Jobs() {
     finish.push_back(wt.finish_s >= 0
                          ? DateLabel(spec_.start_day + static_cast<int64_t>(wt.finish_s / kDay))
                      : std::isnan(fin)
-                         ? "not started"
+                         ? (wt.start_s < 0 ? "not started" : "stalled (no progress in its last 30 days)")
                          : "after the horizon (about " +
                                DateLabel(spec_.start_day + static_cast<int64_t>(fin / kDay)) + ")");
     start_day.push_back(js->start_s / kDay);
@@ -585,6 +600,7 @@ RunResult Builder::Build() {
   Power();
   Gpus();
   Avatars();
+  FleetPerMinute();
   Servings();
   Jobs();
   QuarterTable();

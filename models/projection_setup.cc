@@ -28,10 +28,11 @@ double ServerPrice(const ProjectionSpec& spec, const GpuSpec& gpu, const Project
   return gpu.list_price_usd * pool.gpus_per_node * spec.finance.server_overhead;
 }
 
-// Books the purchase of `gpus` GPUs of pool `p` at `at_s` (before 0: bought earlier, only the
-// depreciation and upkeep inside the horizon are booked).
+// Books the purchase of `gpus` GPUs of pool `p` at `at_s`. `owned` GPUs (a pool's initial GPUs,
+// bought at_s <= 0) were paid for before the start: only the depreciation and upkeep inside the
+// horizon are booked, even at age 0.
 void BookPurchase(const ProjectionSpec& spec, const GpuSpec& gpu, size_t p, int gpus, double at_s,
-                  double node_price, ProjectionSetup* setup) {
+                  double node_price, bool owned, ProjectionSetup* setup) {
   const ProjectionPoolSpec& pool = spec.pools[p];
   const ProjectionFinanceSpec& f = spec.finance;
   const double nodes = static_cast<double>(gpus) / pool.gpus_per_node;
@@ -41,7 +42,7 @@ void BookPurchase(const ProjectionSpec& spec, const GpuSpec& gpu, size_t p, int 
   const double install = servers * f.installation_fraction;
   const double it = servers + network + storage + install;
   DailyLedger& slot = setup->slot_fixed[p];
-  if (at_s >= 0) {
+  if (!owned && at_s >= 0) {
     const int day = static_cast<int>(at_s / kDay);
     setup->ledger.Add(Money::kCapexServers, day, servers);
     setup->ledger.Add(Money::kCapexNetwork, day, network);
@@ -220,7 +221,8 @@ Result<ProjectionSetup> BuildProjectionSetup(const ProjectionSpec& spec) {
   for (size_t p = 0; p < spec.pools.size(); ++p) {
     const ProjectionPoolSpec& pool = spec.pools[p];
     if (pool.initial_gpus > 0) {
-      BookPurchase(spec, *setup.gpus[p], p, pool.initial_gpus, -pool.initial_age_s, 0, &setup);
+      BookPurchase(spec, *setup.gpus[p], p, pool.initial_gpus, -pool.initial_age_s, 0, true,
+                   &setup);
     }
   }
   for (const DeliverySpec& d : spec.deliveries) {
@@ -229,7 +231,7 @@ Result<ProjectionSetup> BuildProjectionSetup(const ProjectionSpec& spec) {
       return Status::Error("delivery names unknown pool '" + d.pool + "'");
     }
     BookPurchase(spec, *setup.gpus[static_cast<size_t>(p)], static_cast<size_t>(p), d.gpus, d.at_s,
-                 d.server_price_usd, &setup);
+                 d.server_price_usd, false, &setup);
   }
   for (size_t s = 0; s < spec.sites.size(); ++s) BookSite(spec, s, &setup);
   for (size_t c = 0; c < spec.clouds.size(); ++c) {

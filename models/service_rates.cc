@@ -71,7 +71,13 @@ Result<double> ReplicaSessionsPerGpu(const Scenario& sc, const AvatarSpec& avata
   // Sessions/s bounds: up to 20 sessions per GPU of the pool.
   const double mean_length = std::max(1.0, avatar.session_length.mean);
   const double hi = pool.nodes * pool.gpus_per_node * 20.0 / mean_length;
-  const MaxLoadResult r = MaxLoad(eval, hi / 1000, hi, hi / 64, 12);
+  MaxLoadResult r = MaxLoad(eval, hi / 1000, hi, hi / 64, 12);
+  // Refine the bracket to 5% of the load found (the coarse pass resolves hi / 64 only).
+  if (r.outcome == CapacityOutcome::kConverged && r.max_load > 0 &&
+      r.min_failing_load - r.max_load > 0.05 * r.max_load) {
+    MaxLoadResult fine = MaxLoad(eval, r.max_load, r.min_failing_load, 0.05 * r.max_load, 8);
+    r.points.insert(r.points.end(), fine.points.begin(), fine.points.end());
+  }
   const CapacityPoint* best = nullptr;
   for (const CapacityPoint& p : r.points) {
     if (p.slo_met && (best == nullptr || p.load > best->load)) best = &p;

@@ -23,7 +23,8 @@ double TierSessionsPerGpu(const AvatarTierSpec& tier, const GpuSpec& gpu);
 // Sessions per GPU at the SLO from the replica-level pipeline (models/avatar_capacity.h):
 // `avatar` (with its replica block) on `sc`'s first pool with the GPU replaced by `gpu`, bisected
 // for the largest session rate meeting its TTFF p99 and frame-miss bounds with at most 1% of
-// sessions turned away (600 s measured after 600 s of warm-up); the rate is the mean concurrent
+// sessions turned away (600 s measured after 600 s of warm-up; bisected to 1/64 of the range,
+// then to 5% of the load found); the rate is the mean concurrent
 // sessions over the mean GPUs the pipeline held there. `sc` needs a profile for `gpu`.
 Result<double> ReplicaSessionsPerGpu(const Scenario& sc, const AvatarSpec& avatar,
                                      const std::string& gpu);

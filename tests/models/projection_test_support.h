@@ -68,6 +68,9 @@ inline Catalog ProjectionCatalog() {
   c.models.push_back({"dense-1b", 1e9, 1e9});
   c.models.push_back({"moe-10b", 10e9, 1e9});
   c.avatar_tiers = CatalogTiers();
+  // Servers as in data/catalog.yaml: 8 NICs of 400 Gb/s each (the perf model's scale-out link).
+  c.nodes.push_back({"HGX-H100-8", "H100-SXM", 8, 1680, 8, 50e9, 270000});
+  c.nodes.push_back({"DGX-B200", "B200", 8, 6300, 8, 50e9, 0});
   return c;
 }
 
