@@ -14,6 +14,7 @@ bool IsCommand(const std::string& s) {
 std::string UsageText() {
   return "usage:\n"
          "  capsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--set key.path=value]... [--quiet]\n"
+         "      (a scenario with a top-level projection: key runs as a fleet-level projection)\n"
          "  capsim validate SCENARIO.yaml [--set key.path=value]...\n"
          "  capsim summary OUT.h5 [--json]\n"
          "  capsim explain SCENARIO.yaml --workload NAME [--set key.path=value]...\n"
@@ -21,6 +22,7 @@ std::string UsageText() {
          "[--lo R] [--hi R] [--load R --max-replicas N] [-o OUT.h5]\n"
          "  capsim calibrate BENCH.json [more.json...] -o PROFILE.yaml [--gpu NAME] "
          "[--base PROFILE.yaml]\n"
+         "  capsim report OUT.h5 -o REPORT.html\n"
          "  capsim help | version\n";
 }
 
@@ -32,8 +34,8 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
   if (out.command == "--version") out.command = "version";
   if (!IsCommand(out.command)) {
     return Status::Error("capsim: unknown command '" + args[0] +
-                         "'; expected run, validate, summary, explain, capacity, calibrate, help "
-                         "or version");
+                         "'; expected run, validate, summary, explain, capacity, calibrate, report, "
+                         "help or version");
   }
   std::vector<std::string> problems;
   for (size_t i = 1; i < args.size(); ++i) {

@@ -171,6 +171,16 @@ def _time_axis(seconds, result=None):
     return seconds / 60, "time since start (min)"
 
 
+def _set_xlabel(ax, xlabel):
+    """Labels the x axis; calendar axes get concise, non-overlapping date ticks."""
+    ax.set_xlabel(xlabel)
+    if xlabel.startswith("date"):
+        import matplotlib.dates as mdates
+        locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _to_date(seconds, start_day):
     """Seconds since the start of a projection beginning on ``start_day`` (days since
     1970-01-01) as numpy datetime64 values."""
@@ -331,7 +341,7 @@ def plot_utilisation(result):
         bottom = bottom + values
     if total is not None:
         ax.step(x, total[1], where="post", color="black", linewidth=1.2, label=total[0])
-    ax.set_xlabel(xlabel)
+    _set_xlabel(ax, xlabel)
     ax.set_ylabel("GPUs")
     ax.set_xlim(x.min(), x.max())
     ax.set_ylim(0, None)
@@ -382,7 +392,7 @@ def plot_power(result):
     if fig is None:
         raise NotInResult("no power series (mw.<site>.avg / mw.<site>.peak or it_power) in "
                           "the timeseries")
-    ax.set_xlabel(xlabel)
+    _set_xlabel(ax, xlabel)
     ax.set_ylabel("power (MW)")
     ax.set_ylim(0, None)
     ax.set_xlim(x.min(), x.max())
@@ -503,7 +513,7 @@ def plot_training(result):
         text = f"{name} deadline" + (f"\n{late:g} d late" if late > 0 else "")
         ax.annotate(text, (at, 3 + 12 * i), fontsize="small", color=color, xytext=(3, 0),
                     textcoords="offset points")
-    ax.set_xlabel(xlabel)
+    _set_xlabel(ax, xlabel)
     ax.set_ylabel("tokens done (% of target)")
     ax.set_ylim(0, 105)
     ax.set_xlim(x.min(), x.max())

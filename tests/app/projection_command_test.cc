@@ -166,8 +166,8 @@ TEST_F(ProjectionCommandTest, UnwritableOutputFailsBeforeRunning) {
 // A compare variant is run with the same seed; its headline numbers land in the summary as
 // variant.<name>.* (and the variants table) and are printed.
 TEST_F(ProjectionCommandTest, CompareVariantIsReported) {
-  const std::string path = Write(std::string(kPlan) +
-                                 "compare:\n  few-users: [\"workloads[0].adoption[0].users=5K\"]\n");
+  const std::string path = Write(
+      std::string(kPlan) + "compare:\n  few-users: [\"workloads[0].adoption[0].users=5K\"]\n");
   const Outcome o = Capsim({"run", path, "-o", output_});
   ASSERT_EQ(o.code, 0) << o.err;
   EXPECT_NE(o.out.find("variants (same seed):"), std::string::npos) << o.out;
@@ -182,7 +182,7 @@ TEST_F(ProjectionCommandTest, CompareVariantIsReported) {
   }
   EXPECT_GT(base_gpus, 0);
   EXPECT_GT(variant_gpus, 0);
-  EXPECT_LT(variant_gpus, base_gpus);  // a quarter of the users
+  EXPECT_LT(variant_gpus, base_gpus);                          // a quarter of the users
   EXPECT_NEAR(variant_capex, 64 * (27500 * 1.23 + 16000), 1);  // the same deliveries
 }
 

@@ -45,10 +45,10 @@ TEST(BatchJobPricingTest, FixedEfficiencyGivesTokensPerGpuSecond) {
   EXPECT_EQ(p.kind, "training");
   EXPECT_EQ(p.pool, 0);
   EXPECT_NEAR(p.tokens_per_gpu_second, 1e15 * 0.5 / 6e9, 1e-6);
-  EXPECT_NEAR(p.tokens_per_gpu_second,
-              TokensPerGpuSecond(testing::TestGpu(), TrainingFlopsPerToken(sc.catalog.models[0]),
-                                 0.5),
-              1e-9);
+  EXPECT_NEAR(
+      p.tokens_per_gpu_second,
+      TokensPerGpuSecond(testing::TestGpu(), TrainingFlopsPerToken(sc.catalog.models[0]), 0.5),
+      1e-9);
   EXPECT_EQ(p.min_gpus, 16);
   EXPECT_EQ(p.max_gpus, 16);
   EXPECT_EQ(p.tokens_target, 1e12);
@@ -85,7 +85,7 @@ TEST(BatchJobPricingTest, ElasticTrainingGivesPerNodeRates) {
   const JobParams& p = jobs.jobs[0];
   EXPECT_EQ(p.min_gpus, 16);
   EXPECT_EQ(p.max_gpus, 32);
-  EXPECT_EQ(p.node_step, 2);  // one replica = 16 GPUs = 2 nodes
+  EXPECT_EQ(p.node_step, 2);                               // one replica = 16 GPUs = 2 nodes
   ASSERT_EQ(p.tokens_per_gpu_second_by_nodes.size(), 5u);  // index = nodes, 0..4
   const auto& r = p.tokens_per_gpu_second_by_nodes;
   EXPECT_EQ(r[0], 0);

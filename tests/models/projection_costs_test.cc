@@ -48,9 +48,9 @@ TEST(ProjectionCostsTest, WorkloadCostIsItsShareOfFixedCostsPlusItsEnergy) {
                   Money::kCapexInstallation, Money::kCapexFacility}) {
     EXPECT_EQ(Get(c, m), 0) << MoneyName(m);
   }
-  EXPECT_NEAR(Total(c), 0.5 * 4 * (it_per_day + upkeep_per_day + facility_per_day +
-                                    facility_upkeep_per_day) +
-                            Get(c, Money::kEnergy),
+  EXPECT_NEAR(Total(c),
+              0.5 * 4 * (it_per_day + upkeep_per_day + facility_per_day + facility_upkeep_per_day) +
+                  Get(c, Money::kEnergy),
               1e-6);
 }
 
@@ -164,8 +164,8 @@ TEST(ProjectionCostsTest, StageShares) {
     if (name == "tts") EXPECT_NEAR(v, tts / sum, 1e-12);
   }
   EXPECT_NEAR(total, 1, 1e-12);
-  std::printf("default stage shares: face %.3f asr %.3f llm %.3f tts %.3f\n", face / sum,
-              asr / sum, llm / sum, tts / sum);
+  std::printf("default stage shares: face %.3f asr %.3f llm %.3f tts %.3f\n", face / sum, asr / sum,
+              llm / sum, tts / sum);
   // warp-gaussian renders while listening too: face 0.4 x agent + 0.4 x user.
   a.tier = "warp-gaussian";
   const double face_m = 0.4;

@@ -80,7 +80,7 @@ TEST(LedgerTest, SumTotalAndDayTotal) {
   l.Add(Money::kEnergy, 4, 40);
   l.Add(Money::kLease, 2, 3);
   l.Add(Money::kCapexServers, 2, 1000);
-  EXPECT_DOUBLE_EQ(l.Sum(Money::kEnergy, 1, 3), 30);  // days [1, 3)
+  EXPECT_DOUBLE_EQ(l.Sum(Money::kEnergy, 1, 3), 30);    // days [1, 3)
   EXPECT_DOUBLE_EQ(l.Sum(Money::kEnergy, -5, 50), 70);  // clipped to the horizon
   EXPECT_DOUBLE_EQ(l.Sum(Money::kEnergy, 3, 3), 0);
   EXPECT_DOUBLE_EQ(l.Total(Money::kEnergy), 70);

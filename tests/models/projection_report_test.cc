@@ -121,8 +121,8 @@ TEST(ProjectionReportTest, QuarterSumsEqualLedgerTotals) {
     if (IsCapex(m)) capex += trace.ledger.Total(m);
     if (IsOpex(m)) opex += trace.ledger.Total(m);
   }
-  dep = trace.ledger.Total(Money::kDepreciationIt) +
-        trace.ledger.Total(Money::kDepreciationFacility);
+  dep =
+      trace.ledger.Total(Money::kDepreciationIt) + trace.ledger.Total(Money::kDepreciationFacility);
   const Table* q = FindTable(r, "quarters");
   ASSERT_NE(q, nullptr);
   EXPECT_GT(capex, 0);  // the delivery on day 40
@@ -171,9 +171,10 @@ TEST(ProjectionReportTest, AvatarsTakingGpusCostCapexToStayOnSchedule) {
   const Table* q = FindTable(r, "quarters");
   const double lacking = Col(*q, "training_shortfall_gpus")[0];
   const double per_gpu = CapexPerGpu(spec, testing::H100(), 0);
-  std::printf("training delay %.2f days; lacking %.0f GPUs; capex to stay on schedule $%.0f "
-              "($%.0f/GPU)\n",
-              delay, lacking, extra, per_gpu);
+  std::printf(
+      "training delay %.2f days; lacking %.0f GPUs; capex to stay on schedule $%.0f "
+      "($%.0f/GPU)\n",
+      delay, lacking, extra, per_gpu);
   EXPECT_GT(delay, 0);
   EXPECT_GT(extra, 0);
   EXPECT_GT(lacking, 64);  // about the avatar's GPUs

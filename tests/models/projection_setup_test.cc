@@ -12,8 +12,8 @@
 namespace capsim::models {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::BaseSpec;
+using ::testing::HasSubstr;
 using testing::kDaySeconds;
 using testing::kYearSeconds;
 
@@ -177,8 +177,7 @@ TEST(ProjectionSetupTest, ColocationIsPowerTimesMonthlyPrice) {
   site.power = {{0, 2e6}, {30 * kDaySeconds, 5e6}};
   const ProjectionSetup s = MustSetup(spec);
   const double month = kYearSeconds / 12;
-  EXPECT_NEAR(s.ledger.Sum(Money::kColocation, 0, 30), 2e6 * 0.15 * 30 * kDaySeconds / month,
-              1e-3);
+  EXPECT_NEAR(s.ledger.Sum(Money::kColocation, 0, 30), 2e6 * 0.15 * 30 * kDaySeconds / month, 1e-3);
   EXPECT_NEAR(s.ledger.Sum(Money::kColocation, 30, 60), 5e6 * 0.15 * 30 * kDaySeconds / month,
               1e-3);
   EXPECT_EQ(s.ledger.Total(Money::kCapexFacility), 0);

@@ -180,8 +180,9 @@ TEST(ProjectionTest, OfflineDistillationRunsTeacherThenStudent) {
   const double teacher = 300 + 1e11 / (989e12 * 0.4 / 2e9 * 64 * pause);
   const double student_start = std::ceil(teacher / spec.step_s) * spec.step_s;
   const double expected = student_start + 300 + 1e11 / (989e12 * 0.4 / 6e9 * 64 * pause);
-  std::printf("offline distillation: teacher done %.0f s, expected finish %.0f s, measured %.0f s\n",
-              teacher, expected, w.finish_s);
+  std::printf(
+      "offline distillation: teacher done %.0f s, expected finish %.0f s, measured %.0f s\n",
+      teacher, expected, w.finish_s);
   EXPECT_NEAR(w.finish_s, expected, spec.step_s);
   EXPECT_DOUBLE_EQ(w.progress.back(), 2e11);
   EXPECT_EQ(w.resizes, 4);  // each phase starts and releases its GPUs

@@ -57,7 +57,8 @@ inline GpuSpec B200() {
 
 // The avatar tiers of data/catalog.yaml (workloads.md §1).
 inline std::vector<AvatarTierSpec> CatalogTiers() {
-  return {{"lipsync-2d", 0.7, 0, 0.2}, {"warp-gaussian", 0.4, 0.4, 0.25},
+  return {{"lipsync-2d", 0.7, 0, 0.2},
+          {"warp-gaussian", 0.4, 0.4, 0.25},
           {"video-diffusion", 3, 3, 0.9}};
 }
 

@@ -16,8 +16,8 @@
 namespace capsim::models {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::BaseSpec;
+using ::testing::HasSubstr;
 
 // workloads.md §1 session-average GPU share of lipsync-2d (face 0.7 while the agent speaks 7.5 s
 // of each 15.5 s turn cycle, nothing while listening, ASR 1/32 while the user speaks, TTS 1/8
@@ -71,9 +71,10 @@ TEST(ServiceRatesTest, ServingTokensPerGpuMatchesTheDecodeStep) {
   }
   const double prefill = perf.value().StepTime(PrefillOps(m, par, 1, 1155));
   const double expected = 211 / (prefill + 211 * step / batch);
-  std::printf("llama-3-8b on H100: decode batch %lld, step %.2f ms, prefill %.1f ms: %.0f "
-              "tokens/s/GPU (engine %.0f)\n",
-              static_cast<long long>(batch), step * 1e3, prefill * 1e3, expected, rate.value());
+  std::printf(
+      "llama-3-8b on H100: decode batch %lld, step %.2f ms, prefill %.1f ms: %.0f "
+      "tokens/s/GPU (engine %.0f)\n",
+      static_cast<long long>(batch), step * 1e3, prefill * 1e3, expected, rate.value());
   EXPECT_NEAR(rate.value(), expected, 1e-9 * expected);
   EXPECT_GE(batch, 64);  // an 8B model batches deeply on 80 GB
   // Plausible: vLLM-class servers give a few thousand output tokens/s per H100 for an 8B model.
@@ -117,8 +118,7 @@ TEST(ServiceRatesTest, ResolveKeepsGivenRatesAndFillsTheRest) {
   EXPECT_EQ(av[0].value, 2.5);
   EXPECT_EQ(av[0].source, "given");
   EXPECT_EQ(av[1].gpu, "B200");
-  EXPECT_NEAR(av[1].value, TierSessionsPerGpu(testing::CatalogTiers()[0], testing::B200()),
-              1e-12);
+  EXPECT_NEAR(av[1].value, TierSessionsPerGpu(testing::CatalogTiers()[0], testing::B200()), 1e-12);
   EXPECT_THAT(av[1].source, HasSubstr("tier"));
   const auto& chat = spec.servings[0].tokens_per_gpu_s;
   ASSERT_EQ(chat.size(), 2u);
