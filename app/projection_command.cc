@@ -133,6 +133,7 @@ double HeadlineValue(const models::RunResult& r, const Headline& h) {
 std::string Money(double usd) {
   char buf[64];
   if (std::isnan(usd)) return "n/a";
+  if (usd == 0) return "$0";
   const double a = std::fabs(usd);
   if (a >= 1e9) {
     std::snprintf(buf, sizeof buf, "$%.2fB", usd / 1e9);

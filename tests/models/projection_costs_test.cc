@@ -158,10 +158,18 @@ TEST(ProjectionCostsTest, StageShares) {
   double total = 0;
   for (const auto& [name, v] : shares) {
     total += v;
-    if (name == "face") EXPECT_NEAR(v, face / sum, 1e-12);
-    if (name == "asr") EXPECT_NEAR(v, asr / sum, 1e-12);
-    if (name == "llm") EXPECT_NEAR(v, llm / sum, 1e-12);
-    if (name == "tts") EXPECT_NEAR(v, tts / sum, 1e-12);
+    if (name == "face") {
+      EXPECT_NEAR(v, face / sum, 1e-12);
+    }
+    if (name == "asr") {
+      EXPECT_NEAR(v, asr / sum, 1e-12);
+    }
+    if (name == "llm") {
+      EXPECT_NEAR(v, llm / sum, 1e-12);
+    }
+    if (name == "tts") {
+      EXPECT_NEAR(v, tts / sum, 1e-12);
+    }
   }
   EXPECT_NEAR(total, 1, 1e-12);
   std::printf("default stage shares: face %.3f asr %.3f llm %.3f tts %.3f\n", face / sum, asr / sum,
@@ -230,7 +238,9 @@ TEST(ProjectionCostsTest, AvatarSensitivityByHand) {
   const auto plain = AvatarSensitivity(cost, minutes, s, 1.5);
   ASSERT_EQ(plain.size(), 6u);
   for (const Sensitivity& r : plain) {
-    if (r.input == "PUE") EXPECT_NEAR(r.low_usd, (980 - 0.2 * 200) / minutes, 1e-12);
+    if (r.input == "PUE") {
+      EXPECT_NEAR(r.low_usd, (980 - 0.2 * 200) / minutes, 1e-12);
+    }
     EXPECT_NE(r.input, "rent prices");
   }
   EXPECT_TRUE(AvatarSensitivity(cost, 0, s, 1.2).empty());

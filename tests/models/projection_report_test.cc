@@ -138,8 +138,11 @@ TEST(ProjectionReportTest, QuarterSumsEqualLedgerTotals) {
   EXPECT_EQ(Col(*q, "gpus_owned_end")[0], 320);
   // Daily money series add up too.
   for (const Column& s : r.timeseries.series) {
-    if (s.name == "capex_usd") EXPECT_NEAR(Sum(s.values), capex, 1e-6 * capex);
-    if (s.name == "opex_usd") EXPECT_NEAR(Sum(s.values), opex, 1e-6 * opex);
+    if (s.name == "capex_usd") {
+      EXPECT_NEAR(Sum(s.values), capex, 1e-6 * capex);
+    } else if (s.name == "opex_usd") {
+      EXPECT_NEAR(Sum(s.values), opex, 1e-6 * opex);
+    }
   }
   // Avatar minutes in the quarter table are the trace's.
   EXPECT_NEAR(Sum(Col(*q, "avatar_minutes")), Sum(trace.workloads[0].minutes), 1e-6);
