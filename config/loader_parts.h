@@ -43,6 +43,11 @@ void ReadTraining(const MapReader& item, const WorkloadContext& ctx, models::Tra
 void ReadDistillation(const MapReader& item, const WorkloadContext& ctx,
                       models::DistillationSpec* s);
 
+// Reads `order` of the policy mapping `r` (when present) into *order: a list naming each of
+// `names` exactly once, highest priority first; problems name the item's key path.
+void ReadWorkloadOrder(const MapReader& r, const std::vector<std::string>& names,
+                       std::vector<std::string>* order);
+
 }  // namespace capsim::config
 
 #endif  // CAPSIM_CONFIG_LOADER_PARTS_H_

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "config/loader_parts.h"
 #include "config/suggest.h"
 
 namespace capsim::config {
@@ -17,15 +18,21 @@ const std::vector<std::string> kPolicyKeys = {
     "headroom_nodes", "avatar_nodes", "windows"};
 constexpr double kDay = 86400;
 
-void ReadOrder(const MapReader& r, const std::vector<std::string>& names, models::PolicySpec* p) {
+}  // namespace
+
+void ReadWorkloadOrder(const MapReader& r, const std::vector<std::string>& names,
+                       std::vector<std::string>* order) {
   if (!r.Has("order")) return;
-  p->order.clear();
-  const std::vector<YAML::Node> items = r.GetList("order");
-  if (r.Get("order").IsNull()) r.Report("order", "expected a list of workload names, got nothing");
-  if (!r.Get("order").IsSequence()) return;
+  const YAML::Node node = r.Get("order");
+  if (!node.IsSequence()) {
+    r.Report("order", "expected a list of workload names, got " + DescribeNode(node));
+    return;
+  }
+  order->clear();
   std::set<std::string> seen;
   const std::set<std::string> known(names.begin(), names.end());
   Diagnostics* d = r.diagnostics();
+  const std::vector<YAML::Node> items = r.GetList("order");
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string path = IndexPath(r.PathOf("order"), i);
     if (!items[i].IsScalar()) {
@@ -38,7 +45,7 @@ void ReadOrder(const MapReader& r, const std::vector<std::string>& names, models
     } else if (!seen.insert(name).second) {
       d->Add(items[i].Mark(), path, "names workload '" + name + "' twice");
     }
-    p->order.push_back(name);
+    order->push_back(name);
   }
   std::vector<std::string> missing;
   for (const std::string& n : names) {
@@ -49,6 +56,8 @@ void ReadOrder(const MapReader& r, const std::vector<std::string>& names, models
                           "; it must name every workload exactly once, highest priority first");
   }
 }
+
+namespace {
 
 // windows: { <batch job>: { start: 0 h, end: 8 h }, ... } (times of day, end < start wraps).
 void ReadWindows(const MapReader& r, const models::Scenario& s, models::PolicySpec* p) {
@@ -115,7 +124,7 @@ void ReadPolicy(const MapReader& r, const std::vector<std::string>& names,
     r.Report("avatar_nodes",
              "must be fewer than the pool's " + std::to_string(pool->nodes) + " nodes");
   }
-  ReadOrder(r, names, p);
+  ReadWorkloadOrder(r, names, &p->order);
   ReadWindows(r, s, p);
   if (!r.valid()) return;
   if (p->kind == Kind::kStaticPartition) {

@@ -125,38 +125,7 @@ void ReadFinance(const MapReader& top, ProjectionContext* ctx, models::Projectio
 void ReadOrder(const MapReader& top, const std::vector<std::string>& names,
                models::ProjectionSpec* spec) {
   spec->order = names;
-  const MapReader r = top.GetMap("policy", {"order"});
-  if (!r.Has("order")) return;
-  if (!r.Get("order").IsSequence()) {
-    r.Report("order", "expected a list of workload names, got " + DescribeNode(r.Get("order")));
-    return;
-  }
-  spec->order.clear();
-  std::set<std::string> seen;
-  const std::vector<YAML::Node> items = r.GetList("order");
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string path = IndexPath(r.PathOf("order"), i);
-    if (!items[i].IsScalar()) {
-      r.diagnostics()->Add(items[i].Mark(), path,
-                           "expected a workload name, got " + DescribeNode(items[i]));
-      continue;
-    }
-    const std::string name = items[i].Scalar();
-    if (std::find(names.begin(), names.end(), name) == names.end()) {
-      r.diagnostics()->Add(items[i].Mark(), path, UnknownNameMessage("workload", name, names));
-    } else if (!seen.insert(name).second) {
-      r.diagnostics()->Add(items[i].Mark(), path, "names workload '" + name + "' twice");
-    }
-    spec->order.push_back(name);
-  }
-  std::vector<std::string> missing;
-  for (const std::string& n : names) {
-    if (seen.count(n) == 0) missing.push_back("'" + n + "'");
-  }
-  if (!missing.empty()) {
-    r.Report("order", "does not name " + JoinNames(missing) +
-                          "; it must name every workload exactly once, highest priority first");
-  }
+  ReadWorkloadOrder(top.GetMap("policy", {"order"}), names, &spec->order);
 }
 
 // A job priced by the performance model (no efficiency) needs its pool GPU's profile.
@@ -258,31 +227,13 @@ Result<models::ProjectionSpec> Load(const std::string& path,
                                     const std::vector<std::string>& overrides,
                                     const std::string& catalog_path, bool variants) {
   std::string text;
-  Result<YAML::Node> parsed = ReadYamlFile(path, &text);
-  if (!parsed.ok()) return parsed.status();
-  YAML::Node root = parsed.value();
-  if (!root.IsDefined() || root.IsNull()) {
-    return Status::Error(path + ": the file is empty; expected a projection mapping with keys " +
-                         JoinNames(kTopKeys));
-  }
-  if (!root.IsMap()) {
-    return Status::Error(path + ":" + std::to_string(root.Mark().line + 1) + ":" +
-                         std::to_string(root.Mark().column + 1) +
-                         ": the top level must be a mapping with keys " + JoinNames(kTopKeys) +
-                         "; got " + DescribeNode(root));
-  }
   Diagnostics diagnostics(path);
+  Result<YAML::Node> top =
+      ReadTopMapping(path, overrides, "a projection", kTopKeys, &diagnostics, &text);
+  if (!top.ok()) return top.status();
+  YAML::Node root = top.value();
   models::ProjectionSpec spec;
   try {
-    for (const std::string& text_override : overrides) {
-      Result<Override> o = ParseOverride(text_override);
-      Status applied = o.ok() ? ApplyOverride(o.value(), &root) : o.status();
-      if (!applied.ok()) {
-        diagnostics.AddLine(applied.problems()[0]);
-      } else {
-        diagnostics.AddOverrideOrigin(o.value().path, o.value().text);
-      }
-    }
     ReadProjection(root, path, catalog_path, &diagnostics, &spec);
   } catch (const YAML::Exception& e) {
     diagnostics.AddLine(path + ": " + e.msg);
@@ -304,13 +255,7 @@ Result<models::ProjectionSpec> Load(const std::string& path,
   }
   if (!problems.empty()) return Status::Errors(std::move(problems));
   spec.source_path = path;
-  if (overrides.empty()) {
-    spec.resolved_text = text;  // exactly what was run, comments included
-  } else {
-    YAML::Emitter out;
-    out << root;
-    spec.resolved_text = std::string(out.c_str()) + "\n";
-  }
+  spec.resolved_text = ResolvedText(text, !overrides.empty(), root);
   return spec;
 }
 

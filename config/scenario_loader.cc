@@ -298,44 +298,20 @@ Result<models::Scenario> LoadScenario(const std::string& path,
                                       const std::vector<std::string>& overrides,
                                       const std::string& catalog_path) {
   std::string text;
-  Result<YAML::Node> parsed = ReadYamlFile(path, &text);
-  if (!parsed.ok()) return parsed.status();
-  YAML::Node root = parsed.value();
-  if (!root.IsDefined() || root.IsNull()) {
-    return Status::Error(path + ": the file is empty; expected a scenario mapping with keys " +
-                         JoinNames(kTopKeys));
-  }
-  if (!root.IsMap()) {
-    return Status::Error(path + ":" + std::to_string(root.Mark().line + 1) + ":" +
-                         std::to_string(root.Mark().column + 1) +
-                         ": the top level must be a mapping with keys " + JoinNames(kTopKeys) +
-                         "; got " + DescribeNode(root));
-  }
   Diagnostics diagnostics(path);
+  Result<YAML::Node> top =
+      ReadTopMapping(path, overrides, "a scenario", kTopKeys, &diagnostics, &text);
+  if (!top.ok()) return top.status();
+  YAML::Node root = top.value();
   models::Scenario scenario;
   try {
-    for (const std::string& text_override : overrides) {
-      Result<Override> o = ParseOverride(text_override);
-      Status applied = o.ok() ? ApplyOverride(o.value(), &root) : o.status();
-      if (!applied.ok()) {
-        diagnostics.AddLine(applied.problems()[0]);
-      } else {
-        diagnostics.AddOverrideOrigin(o.value().path, o.value().text);
-      }
-    }
     ReadScenario(root, path, catalog_path, &diagnostics, &scenario);
   } catch (const YAML::Exception& e) {
     diagnostics.AddLine(path + ": " + e.msg);
   }
   if (!diagnostics.empty()) return diagnostics.ToStatus();
   scenario.source_path = path;
-  if (overrides.empty()) {
-    scenario.resolved_text = text;  // exactly what was run, comments included
-  } else {
-    YAML::Emitter out;
-    out << root;
-    scenario.resolved_text = std::string(out.c_str()) + "\n";
-  }
+  scenario.resolved_text = ResolvedText(text, !overrides.empty(), root);
   return scenario;
 }
 

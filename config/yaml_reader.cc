@@ -11,9 +11,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "config/suggest.h"
 #include "config/file_io.h"
-
+#include "config/overrides.h"
+#include "config/suggest.h"
 
 namespace capsim::config {
 namespace {
@@ -327,6 +327,46 @@ Result<YAML::Node> ReadYamlFile(const std::string& path, std::string* text) {
   } catch (const YAML::Exception& e) {
     return Status::Error(path + ": invalid YAML: " + e.msg);
   }
+}
+
+Result<YAML::Node> ReadTopMapping(const std::string& path,
+                                  const std::vector<std::string>& overrides, std::string_view what,
+                                  const std::vector<std::string>& top_keys,
+                                  Diagnostics* diagnostics, std::string* text) {
+  Result<YAML::Node> parsed = ReadYamlFile(path, text);
+  if (!parsed.ok()) return parsed.status();
+  YAML::Node root = parsed.value();
+  if (!root.IsDefined() || root.IsNull()) {
+    return Status::Error(path + ": the file is empty; expected " + std::string(what) +
+                         " mapping with keys " + JoinNames(top_keys));
+  }
+  if (!root.IsMap()) {
+    return Status::Error(path + ":" + std::to_string(root.Mark().line + 1) + ":" +
+                         std::to_string(root.Mark().column + 1) +
+                         ": the top level must be a mapping with keys " + JoinNames(top_keys) +
+                         "; got " + DescribeNode(root));
+  }
+  try {
+    for (const std::string& text_override : overrides) {
+      Result<Override> o = ParseOverride(text_override);
+      Status applied = o.ok() ? ApplyOverride(o.value(), &root) : o.status();
+      if (!applied.ok()) {
+        diagnostics->AddLine(applied.problems()[0]);
+      } else {
+        diagnostics->AddOverrideOrigin(o.value().path, o.value().text);
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    diagnostics->AddLine(path + ": " + e.msg);
+  }
+  return root;
+}
+
+std::string ResolvedText(const std::string& text, bool overridden, const YAML::Node& root) {
+  if (!overridden) return text;  // exactly what was run, comments included
+  YAML::Emitter out;
+  out << root;
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace capsim::config

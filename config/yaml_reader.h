@@ -129,6 +129,19 @@ class MapReader {
 // "PATH: cannot open: REASON" or "PATH:LINE:COL: invalid YAML: REASON".
 Result<YAML::Node> ReadYamlFile(const std::string& path, std::string* text);
 
+// The top-level mapping of the YAML file at `path` (its text in *text) with `overrides`
+// ("key.path=value", config/overrides.h) applied in order; each override's origin, or its
+// problem, is recorded in *diagnostics, as is a YAML exception while applying them. Errors
+// (cannot read, invalid YAML, empty, not a mapping) name `what` ("a scenario") and `top_keys`.
+Result<YAML::Node> ReadTopMapping(const std::string& path,
+                                  const std::vector<std::string>& overrides, std::string_view what,
+                                  const std::vector<std::string>& top_keys,
+                                  Diagnostics* diagnostics, std::string* text);
+
+// The text stored as what was run: the file as written when nothing was overridden, else
+// `root` emitted as YAML (comments dropped).
+std::string ResolvedText(const std::string& text, bool overridden, const YAML::Node& root);
+
 // Reports `value` if it violates `bound` ("must be positive, got '0 s'"); returns whether it holds.
 bool CheckBound(const MapReader& reader, std::string_view key, double value, Bound bound);
 

@@ -51,6 +51,13 @@ Result<std::vector<double>> ElasticRates(const ModelSpec& m, const TrainingSpec&
   return rates;
 }
 
+// A workload's pool: its index in the scenario, the pool and its GPU.
+struct PoolRef {
+  int index;
+  const PoolSpec& pool;
+  const GpuSpec& gpu;
+};
+
 }  // namespace
 
 Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
@@ -58,11 +65,14 @@ Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
   perf_models->resize(sc.pools.size());
   BatchJobs out;
   // The pool of a workload, or an error naming it.
-  auto pool_of = [&](const std::string& name, const std::string& workload) -> Result<int> {
+  auto pool_of = [&](const std::string& name, const std::string& workload) -> Result<PoolRef> {
     const int i = sc.PoolIndex(name);
     if (i < 0)
       return Status::Error("workload '" + workload + "' names unknown pool '" + name + "'");
-    return i;
+    const PoolSpec& pool = sc.pools[static_cast<size_t>(i)];
+    const GpuSpec* gpu = sc.catalog.FindGpu(pool.gpu);
+    if (gpu == nullptr) return Missing("GPU", pool.gpu);
+    return PoolRef{i, pool, *gpu};
   };
   // Jobs without a fixed efficiency are priced op by op through their pool's calibration profile.
   auto perf_model = [&](int pool) -> Status {
@@ -74,12 +84,9 @@ Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
     return Status::Ok();
   };
   for (const TrainingSpec& t : sc.trainings) {
-    Result<int> pool_index = pool_of(t.pool, t.name);
-    if (!pool_index.ok()) return pool_index.status();
-    const int pi = pool_index.value();
-    const PoolSpec& pool = sc.pools[static_cast<size_t>(pi)];
-    const GpuSpec* gpu = sc.catalog.FindGpu(pool.gpu);
-    if (gpu == nullptr) return Missing("GPU", pool.gpu);
+    Result<PoolRef> ref = pool_of(t.pool, t.name);
+    if (!ref.ok()) return ref.status();
+    const auto [pi, pool, gpu] = ref.value();
     const int gpn = pool.gpus_per_node;
     const ModelSpec* m = sc.catalog.FindModel(t.model);
     if (m == nullptr) return Missing("model", t.model);
@@ -87,7 +94,7 @@ Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
     double mfu = t.efficiency;
     std::vector<double> by_nodes;
     if (t.efficiency > 0) {
-      rate = TokensPerGpuSecond(*gpu, TrainingFlopsPerToken(*m), t.efficiency);
+      rate = TokensPerGpuSecond(gpu, TrainingFlopsPerToken(*m), t.efficiency);
     } else {
       if (Status s = perf_model(pi); !s.ok()) return s;
       const PerfModel& perf = *(*perf_models)[static_cast<size_t>(pi)];
@@ -129,12 +136,9 @@ Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
     out.jobs.push_back(std::move(p));
   }
   for (const DistillationSpec& d : sc.distillations) {
-    Result<int> pool_index = pool_of(d.pool, d.name);
-    if (!pool_index.ok()) return pool_index.status();
-    const int pi = pool_index.value();
-    const PoolSpec& pool = sc.pools[static_cast<size_t>(pi)];
-    const GpuSpec* gpu = sc.catalog.FindGpu(pool.gpu);
-    if (gpu == nullptr) return Missing("GPU", pool.gpu);
+    Result<PoolRef> ref = pool_of(d.pool, d.name);
+    if (!ref.ok()) return ref.status();
+    const auto [pi, pool, gpu] = ref.value();
     const int gpn = pool.gpus_per_node;
     const ModelSpec* teacher = sc.catalog.FindModel(d.teacher);
     if (teacher == nullptr) return Missing("model", d.teacher);
@@ -146,13 +150,12 @@ Result<BatchJobs> PriceBatchJobs(const Scenario& sc,
     if (d.efficiency > 0) {
       if (offline) {
         phases.push_back(
-            {"teacher", TokensPerGpuSecond(*gpu, 2 * teacher->active_params, d.efficiency)});
+            {"teacher", TokensPerGpuSecond(gpu, 2 * teacher->active_params, d.efficiency)});
         phases.push_back(
-            {"student", TokensPerGpuSecond(*gpu, TrainingFlopsPerToken(*student), d.efficiency)});
+            {"student", TokensPerGpuSecond(gpu, TrainingFlopsPerToken(*student), d.efficiency)});
       } else {
-        phases.push_back(
-            {"", TokensPerGpuSecond(*gpu, DistillationFlopsPerToken(*teacher, *student),
-                                    d.efficiency)});
+        phases.push_back({"", TokensPerGpuSecond(gpu, DistillationFlopsPerToken(*teacher, *student),
+                                                 d.efficiency)});
       }
     } else {
       if (Status s = perf_model(pi); !s.ok()) return s;

@@ -23,6 +23,17 @@ constexpr double kDay = 86400;
 constexpr double kYear = 365.25 * kDay;
 constexpr int kGrantPriority = -1;  // capacity grants before the tick at the same instant
 
+// A daily demand profile peaking peak_to_mean times its mean at peak_time_s (flat at 1);
+// Rate(t) / MeanRate() is the factor on the mean.
+ArrivalProcess DailyProfile(double peak_to_mean, double peak_time_s) {
+  ArrivalSpec arr;
+  arr.kind = peak_to_mean > 1 ? ArrivalSpec::Kind::kDiurnalPoisson : ArrivalSpec::Kind::kPoisson;
+  arr.peak_rate_per_s = 1;
+  arr.peak_to_mean = peak_to_mean;
+  arr.peak_time_s = peak_time_s;
+  return ArrivalProcess(arr);
+}
+
 // GPUs granted to an avatar workload on one slot that are still loading their models.
 struct Loading {
   double ready_s = 0;
@@ -180,13 +191,7 @@ Status ProjectionRun::Init() {
         !s.ok()) {
       return s;
     }
-    ArrivalSpec arr;
-    arr.kind =
-        a.peak_to_mean > 1 ? ArrivalSpec::Kind::kDiurnalPoisson : ArrivalSpec::Kind::kPoisson;
-    arr.peak_rate_per_s = 1;
-    arr.peak_to_mean = a.peak_to_mean;
-    arr.peak_time_s = a.peak_time_s;
-    st.diurnal.emplace(arr);
+    st.diurnal.emplace(DailyProfile(a.peak_to_mean, a.peak_time_s));
     st.held.assign(st.slots.size(), 0);
     st.loading.resize(st.slots.size());
     const int w = new_workload(a.name, "avatar");
@@ -203,13 +208,7 @@ Status ProjectionRun::Init() {
         !s.ok()) {
       return s;
     }
-    ArrivalSpec arr;
-    arr.kind =
-        v.peak_to_mean > 1 ? ArrivalSpec::Kind::kDiurnalPoisson : ArrivalSpec::Kind::kPoisson;
-    arr.peak_rate_per_s = 1;
-    arr.peak_to_mean = v.peak_to_mean;
-    arr.peak_time_s = v.peak_time_s;
-    st.diurnal.emplace(arr);
+    st.diurnal.emplace(DailyProfile(v.peak_to_mean, v.peak_time_s));
     st.held.assign(st.slots.size(), 0);
     const int w = new_workload(v.name, "serving");
     WorkloadTrace& wt = trace_.workloads[static_cast<size_t>(w)];

@@ -216,7 +216,7 @@ TEST_F(ScenarioLoaderTest, StringWhereANumberIsExpected) {
 
 TEST_F(ScenarioLoaderTest, ScalarWhereAListIsExpected) {
   EXPECT_THAT(Problems(Replace(kMinimalScenario, "  order: [av, distill, train]", "  order: av")),
-              ElementsAre(At(34, 10, "policy.order: expected a list, got 'av'")));
+              ElementsAre(At(34, 10, "policy.order: expected a list of workload names, got 'av'")));
 }
 
 TEST_F(ScenarioLoaderTest, MissingRequiredKey) {
