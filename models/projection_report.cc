@@ -384,12 +384,12 @@ void Builder::Jobs() {
     deadline.push_back(js->deadline_s > 0 ? DateLabel(spec_.start_day +
                                                       static_cast<int64_t>(js->deadline_s / kDay))
                                           : "");
-    finish.push_back(wt.finish_s >= 0
-                         ? DateLabel(spec_.start_day + static_cast<int64_t>(wt.finish_s / kDay))
-                     : std::isnan(fin)
-                         ? (wt.start_s < 0 ? "not started" : "stalled (no progress in its last 30 days)")
-                         : "after the horizon (about " +
-                               DateLabel(spec_.start_day + static_cast<int64_t>(fin / kDay)) + ")");
+    finish.push_back(
+        wt.finish_s >= 0 ? DateLabel(spec_.start_day + static_cast<int64_t>(wt.finish_s / kDay))
+        : std::isnan(fin)
+            ? (wt.start_s < 0 ? "not started" : "stalled (no progress in its last 30 days)")
+            : "after the horizon (about " +
+                  DateLabel(spec_.start_day + static_cast<int64_t>(fin / kDay)) + ")");
     start_day.push_back(js->start_s / kDay);
     deadline_day.push_back(js->deadline_s > 0 ? js->deadline_s / kDay : kNaN);
     finish_day.push_back(wt.finish_s >= 0 ? wt.finish_s / kDay : kNaN);
@@ -491,6 +491,18 @@ void Builder::QuarterTable() {
       avatar_usd += Total(WorkloadCost(trace_, a, q.first, q.last));
     }
     col("avatar_minutes").push_back(minutes);
+    double arrived = 0, admitted = 0, asked = 0, served = 0;
+    for (size_t a = 0; a < spec_.avatars.size(); ++a) {
+      arrived += Sum(trace_.workloads[a].arrivals, q.first, q.last);
+      admitted += Sum(trace_.workloads[a].admitted, q.first, q.last);
+    }
+    for (size_t v = 0; v < spec_.servings.size(); ++v) {
+      const WorkloadTrace& wt = trace_.workloads[spec_.avatars.size() + v];
+      asked += Sum(wt.demanded, q.first, q.last);
+      served += Sum(wt.served, q.first, q.last);
+    }
+    col("avatar_admitted_fraction").push_back(arrived > 0 ? admitted / arrived : kNaN);
+    col("serving_served_fraction").push_back(asked > 0 ? served / asked : kNaN);
     col("cost_per_avatar_minute_usd").push_back(minutes > 0 ? avatar_usd / minutes : kNaN);
     double shortfall = 0, extra = 0;
     for (size_t w = 0; w < trace_.workloads.size(); ++w) {
@@ -518,6 +530,8 @@ void Builder::QuarterTable() {
       {"gpus_owned_end", {"GPU", "owned GPUs at the quarter's end"}},
       {"avatar_minutes", {"min", "avatar-minutes served"}},
       {"cost_per_avatar_minute_usd", {"USD/min", "all-in cost per avatar-minute"}},
+      {"avatar_admitted_fraction", {"1", "avatar sessions admitted / arrived (SLO attainment)"}},
+      {"serving_served_fraction", {"1", "LLM tokens served / asked for"}},
       {"training_shortfall_gpus", {"GPU", "GPUs training lacks because of avatars (largest day)"}},
       {"capex_to_stay_on_schedule_usd",
        {"USD", "capex buying the GPUs avatars take from training"}}};
