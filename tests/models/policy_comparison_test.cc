@@ -126,7 +126,9 @@ TEST(PolicyComparison, TimeOfDayRunsDistillationOnlyInItsWindow) {
   int inside = 0;
   for (size_t i = 0; i < t.values.size(); ++i) {
     const double h = std::fmod(t.values[i] / 3600, 24);
-    if (h < 1 || h > 3) EXPECT_EQ(held.values[i], 0) << "at " << t.values[i] / 3600 << " h";
+    if (h < 1 || h > 3) {
+      EXPECT_EQ(held.values[i], 0) << "at " << t.values[i] / 3600 << " h";
+    }
     inside += h > 1.25 && h < 2.75 && held.values[i] > 0 ? 1 : 0;
   }
   EXPECT_GT(inside, 10);  // both days' windows

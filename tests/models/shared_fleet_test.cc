@@ -286,7 +286,9 @@ TEST(SharedFleet, WorkloadsRunInTheirOwnPools) {
   EXPECT_NEAR(Metric(v, "training.delay_s"), 0, 1e-6);
   // The training rate is the first pool's GPU: 1e15 x 0.5 / 6e9 tokens per GPU-second.
   for (const Column& c : v.jobs.numeric) {
-    if (c.name == "tokens_per_gpu_second") EXPECT_NEAR(c.values[0], 1e15 * 0.5 / 6e9, 1e-6);
+    if (c.name == "tokens_per_gpu_second") {
+      EXPECT_NEAR(c.values[0], 1e15 * 0.5 / 6e9, 1e-6);
+    }
   }
 }
 

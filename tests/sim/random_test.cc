@@ -218,7 +218,9 @@ TEST(RandomStreamTest, PoissonMomentsOnBothAlgorithms) {
     // Standard error of the mean is sqrt(mean / kN); allow 5 of them.
     EXPECT_NEAR(m, mean, 5 * std::sqrt(mean / kN)) << mean;
     EXPECT_NEAR(var / mean, 1.0, 0.02) << mean;
-    if (mean < 1) EXPECT_NEAR(zeros / double{kN}, std::exp(-mean), 0.005);
+    if (mean < 1) {
+      EXPECT_NEAR(zeros / double{kN}, std::exp(-mean), 0.005);
+    }
   }
   RandomStream rng(1, 1);
   EXPECT_EQ(rng.Poisson(0), 0u);
