@@ -28,7 +28,8 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
                       Console& c) {
   Result<models::PerfModel> perf = models::PerfModelFor(sc, sc.pools.front());
   if (!perf.ok()) {
-    for (const std::string& p : perf.status().problems()) c.err << sc.source_path << ": " << p << '\n';
+    for (const std::string& p : perf.status().problems())
+      c.err << sc.source_path << ": " << p << '\n';
     return 1;
   }
   models::AvatarLoadTest test;
@@ -44,16 +45,17 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
   const double lo = Flag(flags, "--lo", 0.1), hi = Flag(flags, "--hi", 100);
   const double tolerance = Flag(flags, "--tolerance", 0.1);
   c.out << "capacity of avatar workload '" << avatar.name << "' (" << avatar.tier << ", "
-        << avatar.replica->face_model << ") on " << test.pool.nodes * test.pool.gpus_per_node
-        << " " << test.pool.gpu << " under TTFF p99 <= " << test.slo.ttff_p99_s
-        << " s, frame misses <= " << test.slo.max_frame_miss_rate << ", rejections <= "
-        << test.slo.max_rejected_fraction << "; " << test.duration_s << " s measured after "
-        << test.warmup_s << " s of warm-up\n";
+        << avatar.replica->face_model << ") on " << test.pool.nodes * test.pool.gpus_per_node << " "
+        << test.pool.gpu << " under TTFF p99 <= " << test.slo.ttff_p99_s
+        << " s, frame misses <= " << test.slo.max_frame_miss_rate
+        << ", rejections <= " << test.slo.max_rejected_fraction << "; " << test.duration_s
+        << " s measured after " << test.warmup_s << " s of warm-up\n";
   models::RunResult result;
   result.scenario_name = sc.name;
   result.scenario_text = sc.resolved_text;
   result.seed = sc.seed;
-  const models::CapacityEvaluator eval = models::AvatarPipelineEvaluator(sc.catalog, perf.value(), test);
+  const models::CapacityEvaluator eval =
+      models::AvatarPipelineEvaluator(sc.catalog, perf.value(), test);
   models::MaxLoadResult r;
   const bool at_load = flags.count("--load") > 0;
   if (at_load) {
@@ -61,16 +63,21 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
     // evaluation at the load says how many the pipeline held and whether the SLO held there.
     const models::CapacityPoint p = eval(flags.at("--load"));
     r.points.push_back(p);
-    r.outcome = p.slo_met ? models::CapacityOutcome::kConverged
-                          : models::CapacityOutcome::kLowerBoundFails;
+    r.outcome =
+        p.slo_met ? models::CapacityOutcome::kConverged : models::CapacityOutcome::kLowerBoundFails;
     r.max_load = p.slo_met ? p.load : std::numeric_limits<double>::quiet_NaN();
   } else {
     r = models::MaxLoad(eval, lo, hi, tolerance, 40);
   }
-  c.out << "  load (sessions/s)  SLO   TTFF p99   frame misses  rejected  sessions  GPUs    sessions/GPU\n";
+  c.out << "  load (sessions/s)  SLO   TTFF p99   frame misses  rejected  sessions  GPUs    "
+           "sessions/GPU\n";
   const models::CapacityPoint* best = nullptr;
   for (const models::CapacityPoint& p : r.points) {
-    c.out << "  " << Fixed(p.load, 3) << std::string(p.load < 10 ? 14 : p.load < 100 ? 13 : 12, ' ')
+    c.out << "  " << Fixed(p.load, 3)
+          << std::string(p.load < 10    ? 14
+                         : p.load < 100 ? 13
+                                        : 12,
+                         ' ')
           << (p.slo_met ? "met " : "miss") << "  " << Fixed(p.ttff_p99_s, 3) << " s    "
           << Fixed(100 * p.frame_miss_rate, 4) << "%       " << Fixed(100 * p.rejected_fraction, 2)
           << "%     " << Fixed(p.mean_sessions, 0) << "    " << Fixed(p.gpus, 0) << "    "
@@ -85,12 +92,12 @@ int RunAvatarCapacity(const models::Scenario& sc, const models::AvatarSpec& avat
     result.summary.push_back({"capacity.load_per_s", p.load, "1/s", "offered session rate"});
     result.summary.push_back({"capacity.gpus", p.gpus, "GPU", "mean GPUs held at the load"});
   }
-  c.out << "outcome: " << models::CapacityOutcomeName(r.outcome) << "; largest load meeting the SLO: "
-        << Fixed(r.max_load, 3) << " sessions/s";
+  c.out << "outcome: " << models::CapacityOutcomeName(r.outcome)
+        << "; largest load meeting the SLO: " << Fixed(r.max_load, 3) << " sessions/s";
   const double per_gpu = best != nullptr && best->gpus > 0 ? best->mean_sessions / best->gpus : 0;
   if (best != nullptr) {
-    c.out << " (" << Fixed(best->mean_sessions, 0) << " concurrent sessions on " << Fixed(best->gpus, 0)
-          << " GPUs: " << Fixed(per_gpu, 2) << " sessions per GPU)";
+    c.out << " (" << Fixed(best->mean_sessions, 0) << " concurrent sessions on "
+          << Fixed(best->gpus, 0) << " GPUs: " << Fixed(per_gpu, 2) << " sessions per GPU)";
   }
   c.out << '\n';
   result.summary.push_back({"capacity.max_load_per_s", r.max_load, "1/s",

@@ -15,9 +15,12 @@
 namespace capsim::app {
 namespace {
 
-constexpr models::OpClass kOpClasses[] = {
-    models::OpClass::kGemm,   models::OpClass::kAttentionPrefill, models::OpClass::kAttentionDecode,
-    models::OpClass::kMemory, models::OpClass::kConv,             models::OpClass::kCollective};
+constexpr models::OpClass kOpClasses[] = {models::OpClass::kGemm,
+                                          models::OpClass::kAttentionPrefill,
+                                          models::OpClass::kAttentionDecode,
+                                          models::OpClass::kMemory,
+                                          models::OpClass::kConv,
+                                          models::OpClass::kCollective};
 
 struct CalibrateArgs {
   std::vector<std::string> inputs;
@@ -57,7 +60,8 @@ Result<CalibrateArgs> ParseArgs(const std::vector<std::string>& args) {
           for (models::OpClass c : kOpClasses) {
             names += (names.empty() ? "" : ", ") + std::string(OpClassName(c));
           }
-          s = Status::Error("--skip: unknown operation class '" + name + "' (known: " + names + ")");
+          s = Status::Error("--skip: unknown operation class '" + name + "' (known: " + names +
+                            ")");
         }
         out.skip.push_back(name);
         start = comma + 1;

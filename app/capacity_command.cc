@@ -26,12 +26,18 @@ struct Options {
 const std::map<std::string, config::Dimension>& Flags() {
   using config::Dimension;
   static const std::map<std::string, Dimension> flags = {
-      {"--ttft-p99", Dimension::kTime},       {"--tpot-p99", Dimension::kTime},
-      {"--e2e-p99", Dimension::kTime},        {"--max-rejected", Dimension::kFraction},
-      {"--lo", Dimension::kRate},             {"--hi", Dimension::kRate},
-      {"--tolerance", Dimension::kRate},      {"--load", Dimension::kRate},
-      {"--max-replicas", Dimension::kCount},  {"--warmup", Dimension::kTime},
-      {"--duration", Dimension::kTime},       {"--ttff-p99", Dimension::kTime},
+      {"--ttft-p99", Dimension::kTime},
+      {"--tpot-p99", Dimension::kTime},
+      {"--e2e-p99", Dimension::kTime},
+      {"--max-rejected", Dimension::kFraction},
+      {"--lo", Dimension::kRate},
+      {"--hi", Dimension::kRate},
+      {"--tolerance", Dimension::kRate},
+      {"--load", Dimension::kRate},
+      {"--max-replicas", Dimension::kCount},
+      {"--warmup", Dimension::kTime},
+      {"--duration", Dimension::kTime},
+      {"--ttff-p99", Dimension::kTime},
       {"--max-frame-miss", Dimension::kFraction}};
   return flags;
 }
@@ -45,7 +51,11 @@ std::string Fixed(double v, int digits) {
 void PrintPoints(const std::vector<models::CapacityPoint>& points, std::ostream& out) {
   out << "  load (req/s)  replicas  SLO   TTFT p99    TPOT p99    E2E p99     rejected\n";
   for (const models::CapacityPoint& p : points) {
-    out << "  " << Fixed(p.load, 3) << std::string(p.load < 10 ? 8 : p.load < 100 ? 7 : 6, ' ')
+    out << "  " << Fixed(p.load, 3)
+        << std::string(p.load < 10    ? 8
+                       : p.load < 100 ? 7
+                                      : 6,
+                       ' ')
         << p.replicas << "         " << (p.slo_met ? "met " : "miss") << "  "
         << Fixed(p.ttft_p99_s, 4) << " s    " << Fixed(p.tpot_p99_s, 4) << " s    "
         << Fixed(p.e2e_p99_s, 3) << " s    " << Fixed(100 * p.rejected_fraction, 2) << "%\n";
@@ -87,8 +97,8 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
     c.err << "usage: " << CapacityUsage();
     return 2;
   }
-  std::map<std::string, double> v = {{"--lo", 0.1},     {"--hi", 1000},    {"--tolerance", 0.1},
-                                     {"--warmup", 30},  {"--duration", 120}};
+  std::map<std::string, double> v = {
+      {"--lo", 0.1}, {"--hi", 1000}, {"--tolerance", 0.1}, {"--warmup", 30}, {"--duration", 120}};
   std::vector<std::string> problems;
   for (const auto& [flag, text] : o.values) {
     Result<double> q = config::ParseQuantity(text, Flags().at(flag));
@@ -163,9 +173,10 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
   std::vector<models::CapacityPoint> points;
   int status = 0;
   c.out << "capacity of '" << serving->name << "' (" << serving->model << ", tp "
-        << test.cluster.par.tp << " x pp " << test.cluster.par.pp << ") under TTFT p99 <= "
-        << test.slo.ttft_p99_s << " s, TPOT p99 <= " << test.slo.tpot_p99_s << " s; "
-        << test.duration_s << " s measured after " << test.warmup_s << " s of warm-up\n";
+        << test.cluster.par.tp << " x pp " << test.cluster.par.pp
+        << ") under TTFT p99 <= " << test.slo.ttft_p99_s
+        << " s, TPOT p99 <= " << test.slo.tpot_p99_s << " s; " << test.duration_s
+        << " s measured after " << test.warmup_s << " s of warm-up\n";
   if (v.count("--load")) {
     const int max_replicas = v.count("--max-replicas") ? static_cast<int>(v["--max-replicas"]) : 64;
     auto make = [&](int replicas) {
@@ -177,13 +188,12 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
     points = r.points;
     PrintPoints(points, c.out);
     if (r.replicas == 0) {
-      c.out << "no replica count up to " << max_replicas << " holds " << v["--load"]
-            << " req/s\n";
+      c.out << "no replica count up to " << max_replicas << " holds " << v["--load"] << " req/s\n";
       status = 1;
     } else {
-      c.out << "fewest replicas: " << r.replicas << " (" << r.replicas * test.cluster.par.tp *
-                                                               test.cluster.par.pp
-            << " GPUs) hold " << v["--load"] << " req/s\n";
+      c.out << "fewest replicas: " << r.replicas << " ("
+            << r.replicas * test.cluster.par.tp * test.cluster.par.pp << " GPUs) hold "
+            << v["--load"] << " req/s\n";
     }
     result.summary.push_back({"capacity.min_replicas", static_cast<double>(r.replicas), "1",
                               "fewest replicas meeting the SLO at the load (0: none)"});
@@ -197,8 +207,8 @@ int RunCapacity(const std::vector<std::string>& args, Console& c) {
           << "SLO: " << Fixed(r.max_load, 3) << " req/s on " << test.cluster.replicas
           << " replicas\n";
     if (r.outcome != models::CapacityOutcome::kConverged) status = 1;
-    result.summary.push_back({"capacity.max_load_per_s", r.max_load, "1/s",
-                              "largest request rate meeting the SLO"});
+    result.summary.push_back(
+        {"capacity.max_load_per_s", r.max_load, "1/s", "largest request rate meeting the SLO"});
     result.summary.push_back({"capacity.min_failing_load_per_s", r.min_failing_load, "1/s",
                               "smallest evaluated request rate missing the SLO"});
   }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "config/quantity.h"
+
 namespace capsim::app {
 namespace {
 
@@ -13,7 +15,8 @@ bool IsCommand(const std::string& s) {
 
 std::string UsageText() {
   return "usage:\n"
-         "  capsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--set key.path=value]... [--quiet]\n"
+         "  capsim run SCENARIO.yaml [-o OUT.h5] [--seed N] [--set key.path=value]... "
+         "[--replications K [--precision 5% [--precision-metrics KEY,...]]] [--quiet]\n"
          "      (a scenario with a top-level projection: key runs as a fleet-level projection)\n"
          "  capsim validate SCENARIO.yaml [--set key.path=value]...\n"
          "  capsim summary OUT.h5 [--json]\n"
@@ -33,9 +36,10 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
   if (out.command == "--help" || out.command == "-h") out.command = "help";
   if (out.command == "--version") out.command = "version";
   if (!IsCommand(out.command)) {
-    return Status::Error("capsim: unknown command '" + args[0] +
-                         "'; expected run, validate, summary, explain, capacity, calibrate, report, "
-                         "help or version");
+    return Status::Error(
+        "capsim: unknown command '" + args[0] +
+        "'; expected run, validate, summary, explain, capacity, calibrate, report, "
+        "help or version");
   }
   std::vector<std::string> problems;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -57,6 +61,42 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
           problems.push_back("capsim: --seed " + *v + ": expected a non-negative integer");
         } else {
           out.seed = seed;
+        }
+      }
+    } else if (a == "--replications") {
+      if (auto v = value("--replications")) {
+        int k = 0;
+        auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), k);
+        if (ec != std::errc() || ptr != v->data() + v->size() || k < 1 || k > kMaxReplications) {
+          problems.push_back("capsim: --replications " + *v + ": expected an integer from 1 to " +
+                             std::to_string(kMaxReplications));
+        } else {
+          out.replications = k;
+        }
+      }
+    } else if (a == "--precision") {
+      if (auto v = value("--precision")) {
+        Result<double> x = config::ParseQuantity(*v, config::Dimension::kFraction);
+        if (!x.ok() || x.value() <= 0) {
+          problems.push_back("capsim: --precision " + *v +
+                             ": expected a fraction above 0 such as '5%' or 0.05");
+        } else {
+          out.precision = x.value();
+        }
+      }
+    } else if (a == "--precision-metrics") {
+      if (auto v = value("--precision-metrics")) {
+        std::string item;
+        for (char ch : *v + ",") {
+          if (ch != ',') {
+            item += ch;
+          } else if (!item.empty()) {
+            out.precision_metrics.push_back(item);
+            item.clear();
+          }
+        }
+        if (out.precision_metrics.empty()) {
+          problems.push_back("capsim: --precision-metrics needs metric keys, comma-separated");
         }
       }
     } else if (a == "--set") {
@@ -85,6 +125,13 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args) {
   if (needs_input && out.input.empty()) {
     problems.push_back("capsim " + out.command + ": missing " +
                        (out.command == "summary" ? "result file" : "scenario file"));
+  }
+  if ((out.replications > 1 || out.precision) && out.command != "run") {
+    problems.push_back("capsim " + out.command +
+                       ": --replications and --precision apply to run only");
+  }
+  if (!out.precision_metrics.empty() && !out.precision) {
+    problems.push_back("capsim: --precision-metrics needs --precision");
   }
   if (!problems.empty()) return Status::Errors(std::move(problems));
   return out;

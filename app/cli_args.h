@@ -19,7 +19,15 @@ struct CliArgs {
   std::vector<std::string> overrides;  // --set key.path=value, in order
   bool json = false;                   // --json (summary)
   bool quiet = false;                  // --quiet: no summary table on stdout, no progress
+  int replications = 1;                // --replications K (run): K runs, means with 95% CIs
+  // --precision X (run): replicate until each chosen metric's 95% half-width is at most X of
+  // its mean (sequential stopping), at most --replications K (default 100) replications.
+  std::optional<double> precision;
+  std::vector<std::string> precision_metrics;  // --precision-metrics a,b (default: every metric)
 };
+
+// The most replications one run takes.
+inline constexpr int kMaxReplications = 10000;
 
 // Parses argv (without the program name) into CliArgs; errors name the offending argument.
 Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args);

@@ -12,10 +12,12 @@
 #include "app/explain_command.h"
 #include "app/progress.h"
 #include "app/projection_command.h"
+#include "app/replicate.h"
 #include "app/report_command.h"
 #include "config/projection_loader.h"
 #include "config/scenario_loader.h"
 #include "models/policy_comparison.h"
+#include "models/replications.h"
 #include "reports/result_reader.h"
 #include "reports/result_writer.h"
 #include "reports/summary_format.h"
@@ -80,7 +82,16 @@ int Run(const CliArgs& args, Console& c) {
       progress.Update(t, horizon, events);
     };
   }
-  Result<models::RunResult> result = models::RunScenarioWithPolicies(sc, options);
+  // Replications run in parallel; only the first reports progress.
+  Result<models::RunResult> result = Replicate(
+      args, options.seed,
+      [&](uint64_t seed, int index) {
+        models::RunOptions o = options;
+        o.seed = seed;
+        if (index > 0) o.progress = nullptr;
+        return models::RunScenarioWithPolicies(sc, o);
+      },
+      c.err);
   progress.Finish();
   if (!result.ok()) {
     PrintProblems(result.status(), c.err);

@@ -91,9 +91,9 @@ double PrintOps(const std::vector<models::Operation>& ops, const models::PerfMod
     char repeat[32];
     std::snprintf(repeat, sizeof repeat, "%g", op.repeat);
     out << Pad(op.name, 34) << Pad(std::string(models::OpClassName(op.op_class)), 18)
-        << Pad(std::string(models::DTypeName(op.dtype)), 6) << Pad(Shape(op), 34)
-        << Pad(repeat, 9) << Pad(Time(c.time_s), 12) << Pad(Fixed(100 * share, 1) + "%", 8)
-        << Pad(c.bound, 9) << Pad(Fixed(c.efficiency, 2), 6) << entry << '\n';
+        << Pad(std::string(models::DTypeName(op.dtype)), 6) << Pad(Shape(op), 34) << Pad(repeat, 9)
+        << Pad(Time(c.time_s), 12) << Pad(Fixed(100 * share, 1) + "%", 8) << Pad(c.bound, 9)
+        << Pad(Fixed(c.efficiency, 2), 6) << entry << '\n';
   }
   return total;
 }
@@ -107,8 +107,8 @@ void PrintProfile(const models::PerfModel& perf, std::ostream& out) {
 }
 
 void PrintStep(const models::PricedStep& step, double priced_total, std::ostream& out) {
-  out << "\nops total " << Time(priced_total) << "; step time " << Time(step.step_time_s)
-      << " for " << Fixed(step.tokens_per_step, 0) << " tokens on " << step.gpus << " GPUs\n";
+  out << "\nops total " << Time(priced_total) << "; step time " << Time(step.step_time_s) << " for "
+      << Fixed(step.tokens_per_step, 0) << " tokens on " << step.gpus << " GPUs\n";
   out << "throughput " << Fixed(step.tokens_per_gpu_second * step.gpus, 0) << " tokens/s ("
       << Fixed(step.tokens_per_gpu_second, 1) << " per GPU); model FLOPs/token "
       << Fixed(step.model_flops_per_token / 1e9, 2) << " G; MFU " << Fixed(100 * step.mfu, 1)
@@ -131,8 +131,7 @@ int RunExplain(const std::vector<std::string>& args, Console& c) {
     } else if (!args[i].empty() && args[i][0] != '-' && scenario_path.empty()) {
       scenario_path = args[i];
     } else {
-      c.err << "capsim explain: unexpected argument '" << args[i] << "'\nusage: "
-            << ExplainUsage();
+      c.err << "capsim explain: unexpected argument '" << args[i] << "'\nusage: " << ExplainUsage();
       return 2;
     }
   }
@@ -149,7 +148,8 @@ int RunExplain(const std::vector<std::string>& args, Console& c) {
   const models::PoolSpec& pool = sc.pools.front();
   Result<models::PerfModel> perf = models::PerfModelFor(sc, pool);
   if (!perf.ok()) {
-    for (const std::string& p : perf.status().problems()) c.err << scenario_path << ": " << p << '\n';
+    for (const std::string& p : perf.status().problems())
+      c.err << scenario_path << ": " << p << '\n';
     return 1;
   }
   const models::PerfModel& pm = perf.value();
@@ -163,8 +163,8 @@ int RunExplain(const std::vector<std::string>& args, Console& c) {
     }
     c.out << "workload " << t.name << ": one training step of " << t.model << " on " << t.gpus
           << " x " << pool.gpu << " (tp " << t.layout.tp << ", pp " << t.layout.pp << ", dp "
-          << t.layout.dp << "; batch " << Fixed(t.layout.global_batch_tokens, 0)
-          << " tokens, seq " << t.layout.seq_len << ", micro " << t.layout.micro_batch_seqs
+          << t.layout.dp << "; batch " << Fixed(t.layout.global_batch_tokens, 0) << " tokens, seq "
+          << t.layout.seq_len << ", micro " << t.layout.micro_batch_seqs
           << "); one GPU's operations\n";
     if (t.efficiency > 0) {
       c.out << "note: the run uses the fixed efficiency " << t.efficiency
@@ -184,9 +184,8 @@ int RunExplain(const std::vector<std::string>& args, Console& c) {
       return 1;
     }
     c.out << "workload " << d.name << ": one micro-batch of one replica (tp " << d.layout.tp
-          << ") — " << d.teacher << " forward with logits + " << d.student
-          << " training step, " << d.layout.micro_batch_seqs << " x " << d.layout.seq_len
-          << " tokens\n";
+          << ") — " << d.teacher << " forward with logits + " << d.student << " training step, "
+          << d.layout.micro_batch_seqs << " x " << d.layout.seq_len << " tokens\n";
     if (d.efficiency > 0) {
       c.out << "note: the run uses the fixed efficiency " << d.efficiency
             << " instead of this priced step\n";

@@ -9,10 +9,12 @@
 #include <tuple>
 
 #include "app/progress.h"
+#include "app/replicate.h"
 #include "config/projection_loader.h"
 #include "config/scenario_loader.h"
 #include "models/projection.h"
 #include "models/projection_report.h"
+#include "models/replications.h"
 #include "models/service_rates.h"
 #include "reports/result_writer.h"
 #include "reports/summary_format.h"
@@ -58,22 +60,33 @@ class ReplicaRateCache {
   std::map<std::tuple<std::string, std::string, std::string>, double> cache_;
 };
 
-// One projection: rates resolved, the plan run with and without avatars, the result built.
+// One projection: rates resolved (once, whatever the replications), then `replications` runs of
+// the plan with and without avatars, each built into a result and combined.
 Result<models::RunResult> Project(models::ProjectionSpec spec, ReplicaRateCache& cache,
-                                  const models::ProjectionOptions& options) {
+                                  const models::ProjectionOptions& options, const CliArgs& args,
+                                  std::ostream& err) {
   const models::ProjectionSpec& view = spec;
   Status rates = models::ResolveServiceRates(
       &spec, [&](const models::ProjectionAvatarSpec& a, const std::string& gpu) {
         return cache.Get(view, a, gpu);
       });
   if (!rates.ok()) return rates;
-  Result<models::ProjectionTrace> trace = models::RunProjection(spec, options);
-  if (!trace.ok()) return trace.status();
-  models::ProjectionOptions alone;
-  alone.with_avatars = false;
-  Result<models::ProjectionTrace> baseline = models::RunProjection(spec, alone);
-  if (!baseline.ok()) return baseline.status();
-  return models::BuildProjectionResult(spec, trace.value(), baseline.value());
+  return Replicate(
+      args, spec.seed,
+      [&](uint64_t seed, int index) -> Result<models::RunResult> {
+        models::ProjectionSpec s = spec;
+        s.seed = seed;
+        models::ProjectionOptions with = options;
+        if (index > 0) with.progress = nullptr;  // only the first replication reports
+        Result<models::ProjectionTrace> trace = models::RunProjection(s, with);
+        if (!trace.ok()) return trace.status();
+        models::ProjectionOptions alone;
+        alone.with_avatars = false;
+        Result<models::ProjectionTrace> baseline = models::RunProjection(s, alone);
+        if (!baseline.ok()) return baseline.status();
+        return models::BuildProjectionResult(s, trace.value(), baseline.value());
+      },
+      err);
 }
 
 double Metric(const models::RunResult& r, const std::string& key) {
@@ -240,7 +253,7 @@ int RunProjectionCommand(const CliArgs& args, Console& c) {
     };
   }
   ReplicaRateCache cache;
-  Result<models::RunResult> result = Project(spec, cache, options);
+  Result<models::RunResult> result = Project(spec, cache, options, args, c.err);
   progress.Finish();
   if (!result.ok()) {
     PrintProblems(result.status(), c.err);
@@ -265,7 +278,7 @@ int RunProjectionCommand(const CliArgs& args, Console& c) {
       }
       models::ProjectionSpec variant = std::move(vs).value();
       variant.seed = spec.seed;
-      Result<models::RunResult> vr = Project(std::move(variant), cache, {});
+      Result<models::RunResult> vr = Project(std::move(variant), cache, {}, args, c.err);
       if (!vr.ok()) {
         c.err << "compare." << v.name << ":\n";
         PrintProblems(vr.status(), c.err);

@@ -44,8 +44,7 @@ Result<ReportArgs> ParseArgs(const std::vector<std::string>& args) {
     } else if (a.size() > 1 && a[0] == '-') {
       return Status::Error("report: unknown option '" + a + "'");
     } else if (!out.input.empty()) {
-      return Status::Error("report: more than one result file ('" + out.input + "', '" + a +
-                           "')");
+      return Status::Error("report: more than one result file ('" + out.input + "', '" + a + "')");
     } else {
       out.input = a;
     }
@@ -82,8 +81,8 @@ ChildOutcome RunCaptured(const std::vector<std::string>& argv,
     const std::string entry(*e);
     bool overridden = false;
     for (const std::string& extra : extra_env) {
-      overridden = overridden || entry.compare(0, extra.find('=') + 1, extra, 0,
-                                               extra.find('=') + 1) == 0;
+      overridden =
+          overridden || entry.compare(0, extra.find('=') + 1, extra, 0, extra.find('=') + 1) == 0;
     }
     if (!overridden) env_strings.push_back(entry);
   }
@@ -171,9 +170,8 @@ int RunReport(const std::vector<std::string>& args, Console& console) {
                 << "' not found (set CAPSIM_REPORTS_DIR to capsim's reports directory)\n";
     return 1;
   }
-  ChildOutcome child =
-      RunCaptured({python, script, a.input, "-o", a.output},
-                  {"PYTHONDONTWRITEBYTECODE=1", "MPLBACKEND=Agg"});
+  ChildOutcome child = RunCaptured({python, script, a.input, "-o", a.output},
+                                   {"PYTHONDONTWRITEBYTECODE=1", "MPLBACKEND=Agg"});
   if (!child.started) {
     console.err << "report: cannot run '" << python << "': " << child.error << '\n';
     return 1;

@@ -19,7 +19,7 @@ int RunCapsim(const std::string& file, const std::string& out) {
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   std::ostringstream sink_out, sink_err;
-  capsim::app::Console console{sink_out, sink_err};
+  capsim::app::Console console{sink_out, sink_err, false, nullptr};
   return capsim::app::Main(static_cast<int>(argv.size()), argv.data(), console);
 }
 

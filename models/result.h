@@ -2,6 +2,7 @@
 #define CAPSIM_MODELS_RESULT_H_
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,10 @@ struct SummaryMetric {
   double value = 0;
   std::string units;       // UDUNITS-style ("s", "1", "USD", "GPU h")
   std::string long_name;   // human-readable label for tables and plots
+  // With replications: `value` is the mean over them and this the half-width of its 95%
+  // confidence interval (Student t); NaN for a single run (or one replication).
+  double half_width = std::numeric_limits<double>::quiet_NaN();
+  int replications = 1;    // how many runs `value` summarises
 };
 
 // A numeric column of a table or timeseries.
@@ -55,6 +60,10 @@ struct RunResult {
   Table requests;              // one row per completed LLM serving request (empty without one)
   // Further tables under /tables, by name (e.g. "capacity": the points of a capacity search).
   std::vector<std::pair<std::string, Table>> extra_tables;
+  // With replications: one row per replication, numeric columns "replication" (0..K-1) and
+  // "seed", then one column per summary metric named by its key (its units and long_name);
+  // written as the /replications group, laid out like a table (empty: none).
+  Table replications;
 };
 
 }  // namespace capsim::models

@@ -3,12 +3,17 @@
 Layout (see reports/result_schema.h): root attributes describe the run; /summary holds one
 scalar per headline metric; /timeseries holds series on a shared ``time`` axis (seconds);
 /tables/<name> holds one 1-D dataset per column on a shared ``row`` axis. Numeric datasets
-carry ``units`` and ``long_name`` attributes; stored order is creation order.
+carry ``units`` and ``long_name`` attributes; stored order is creation order. A run with
+replications (``capsim run --replications K``) stores means in /summary, each with attributes
+``ci95_half_width`` and ``replications``, and one row per replication in /replications (laid
+out like a table: columns "replication", "seed", then one per summary key).
 
     import capsim_reader as cr
     jobs = cr.read_table("out/default.h5", "jobs")        # pandas.DataFrame
     ts = cr.read_timeseries("out/default.h5")             # indexed by time [s]
     cr.read_summary("out/default.h5")["avatar.ttff_p99_s"]
+    mean, half_width, k = cr.read_summary_ci("out/default.h5")["avatar.ttff_p99_s"]
+    reps = cr.read_replications("out/default.h5")         # DataFrame, or None for one run
     ds = cr.open_timeseries("out/default.h5")             # xarray.Dataset, dim "time"
     ds = cr.open("out/default.h5")                        # everything in one xarray.Dataset
     cr.list_tables("out/default.h5")                      # ["jobs", "job_events", ...]
@@ -73,6 +78,33 @@ def read_summary(path):
     with _open(path) as f:
         group = f["summary"]
         return {key: float(group[key][()]) for key in _names(group)}
+
+
+def read_summary_ci(path):
+    """Headline metrics with their confidence intervals, as an ordered dict {flat key: (mean,
+    half_width, replications)}: half_width is the 95% confidence half-width (NaN for a single
+    run, attribute ``ci95_half_width`` absent) and replications the number of runs averaged
+    (1 when the attribute is absent)."""
+    with _open(path) as f:
+        group = f["summary"]
+        out = {}
+        for key in _names(group):
+            attrs = group[key].attrs
+            out[key] = (float(group[key][()]), float(attrs.get("ci95_half_width", np.nan)),
+                        int(attrs.get("replications", 1)))
+        return out
+
+
+def read_replications(path):
+    """The per-replication values (/replications) as a DataFrame indexed by ``row``, columns
+    "replication", "seed", then one per summary key, in stored order; None when the file has
+    no replications (a single run)."""
+    with _open(path) as f:
+        if "replications" not in f:
+            return None
+        group = f["replications"]
+        columns = {c: _column(group[c]) for c in _names(group) if c != "row"}
+        return pd.DataFrame(columns, index=pd.RangeIndex(len(group["row"]), name="row"))
 
 
 def read_summary_units(path):
@@ -151,15 +183,21 @@ def open(path):  # noqa: A001  (capsim_reader.open, like xarray.open_dataset)
     - summary: one scalar variable per metric, named by its key ("avatar.ttff_p99_s"), or
       ``summary.<key>`` when a series has that name (projections have both a series and a
       total "cash_out_usd");
+      a mean over replications also keeps its ``ci95_half_width`` and ``replications``
+      attributes;
     - tables: one variable per column named ``<table>.<column>`` on dim ``<table>_row`` (the
       coordinate, 0..n-1); text columns hold Python str objects. Should such a name be taken
-      by a series or a summary key, the column is named ``tables.<table>.<column>`` instead.
+      by a series or a summary key, the column is named ``tables.<table>.<column>`` instead;
+    - replications (only with them): one variable per column of /replications named
+      ``replications.<column>`` ("replications.seed", "replications.avatar.ttff_p99_s") on
+      dim ``replications_row`` (the coordinate, 0..K-1).
 
     Every variable keeps its ``units`` and ``long_name`` attributes (text columns have no
-    units) and gains ``group`` ("timeseries", "summary" or "tables/<name>"). The root
+    units) and gains ``group`` ("timeseries", "summary", "tables/<name>" or "replications").
+    The root
     attributes (schema, schema_version, capsim_version, seed, created, scenario_name) are the
-    Dataset's attrs; ``ds.attrs["tables"]`` lists the tables. Files without timeseries or
-    tables simply lack those variables.
+    Dataset's attrs; ``ds.attrs["tables"]`` lists the tables. Files without timeseries, tables
+    or replications simply lack those variables.
     """
     import xarray as xr
 
@@ -179,8 +217,11 @@ def open(path):  # noqa: A001  (capsim_reader.open, like xarray.open_dataset)
             group = f["summary"]
             for key in _names(group):
                 name = f"summary.{key}" if key in variables else key
-                variables[name] = xr.Variable(
-                    (), float(group[key][()]), dict(_attrs(group[key], key), group="summary"))
+                attrs_of = dict(_attrs(group[key], key), group="summary")
+                for ci in ("ci95_half_width", "replications"):
+                    if ci in group[key].attrs:
+                        attrs_of[ci] = _plain(group[key].attrs[ci])
+                variables[name] = xr.Variable((), float(group[key][()]), attrs_of)
         tables = list_tables_in(f)
         for table in tables:
             group = f["tables"][table]
@@ -198,6 +239,18 @@ def open(path):  # noqa: A001  (capsim_reader.open, like xarray.open_dataset)
                 variables[name] = xr.Variable(dim, _column(group[column]),
                                               dict(_attrs(group[column], column),
                                                    group=f"tables/{table}"))
+        if "replications" in f:
+            group = f["replications"]
+            dim = "replications_row"
+            rows = len(group["row"]) if "row" in group else 0
+            coords[dim] = xr.Variable(dim, np.arange(rows, dtype=np.int64),
+                                      {"long_name": "replication row", "units": "1",
+                                       "group": "replications"})
+            for column in _names(group):
+                if column != "row":
+                    variables[f"replications.{column}"] = xr.Variable(
+                        dim, _column(group[column]),
+                        dict(_attrs(group[column], column), group="replications"))
         attrs["tables"] = tables
     return xr.Dataset(variables, coords=coords, attrs=attrs)
 

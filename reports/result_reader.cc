@@ -1,6 +1,9 @@
 #include "reports/result_reader.h"
 
+#include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -16,6 +19,23 @@ using hdf5::Handle;
 herr_t CollectName(hid_t /*group*/, const char* name, const H5L_info_t* /*info*/, void* data) {
   static_cast<std::vector<std::string>*>(data)->push_back(name);
   return 0;
+}
+
+// Reads a scalar numeric attribute as a double; nullopt if absent or not a single number.
+std::optional<double> ReadDoubleAttribute(hid_t object, const char* name) {
+  if (!hdf5::HasAttribute(object, name)) return std::nullopt;
+  Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  if (!attribute.valid()) return std::nullopt;
+  Handle type(H5Aget_type(attribute.get()), H5Tclose);
+  Handle space(H5Aget_space(attribute.get()), H5Sclose);
+  const H5T_class_t type_class = type.valid() ? H5Tget_class(type.get()) : H5T_NO_CLASS;
+  if (!space.valid() || H5Sget_simple_extent_npoints(space.get()) != 1 ||
+      (type_class != H5T_FLOAT && type_class != H5T_INTEGER)) {
+    return std::nullopt;
+  }
+  double value = 0;
+  if (H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value) < 0) return std::nullopt;
+  return value;
 }
 
 // Reads one file; every failure names `path_`.
@@ -154,6 +174,14 @@ class FileReader {
       }
       metric.units = hdf5::ReadStringAttribute(dataset.get(), "units").value_or("");
       metric.long_name = hdf5::ReadStringAttribute(dataset.get(), "long_name").value_or("");
+      metric.half_width = ReadDoubleAttribute(dataset.get(), kHalfWidthAttribute)
+                              .value_or(std::numeric_limits<double>::quiet_NaN());
+      const std::optional<int64_t> replications =
+          hdf5::ReadInt64Attribute(dataset.get(), kReplicationsAttribute);
+      metric.replications =
+          replications && *replications >= 0 && *replications <= std::numeric_limits<int>::max()
+              ? static_cast<int>(*replications)
+              : 1;
       summary.push_back(std::move(metric));
     }
     return Status::Ok();

@@ -17,8 +17,10 @@ struct ResultFile {
   uint64_t seed = 0;
   std::string created;  // ISO-8601 UTC creation time ("" if absent)
   std::string scenario_name;
-  std::string scenario_text;                   // the resolved scenario YAML stored in the file
-  std::vector<models::SummaryMetric> summary;  // in stored (creation) order
+  std::string scenario_text;  // the resolved scenario YAML stored in the file
+  // In stored (creation) order; half_width and replications come from the ci95_half_width
+  // and replications attributes (absent: NaN and 1).
+  std::vector<models::SummaryMetric> summary;
 };
 
 // Reads the root attributes, the scenario text and the summary metrics of the capsim result

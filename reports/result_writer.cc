@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <ctime>
 #include <filesystem>
@@ -45,6 +46,26 @@ std::string NowIso8601Utc() {
   char buffer[32];
   std::strftime(buffer, sizeof(buffer), "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buffer;
+}
+
+bool IsEmpty(const Table& table) {
+  for (const models::TextColumn& column : table.text) {
+    if (!column.values.empty()) return false;
+  }
+  for (const Column& column : table.numeric) {
+    if (!column.values.empty()) return false;
+  }
+  return true;
+}
+
+// Writes a scalar IEEE double attribute `name` on `object`; false on error.
+bool WriteDoubleAttribute(hid_t object, const char* name, double value) {
+  Handle space(H5Screate(H5S_SCALAR), H5Sclose);
+  if (!space.valid()) return false;
+  Handle attribute(H5Acreate2(object, name, H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT),
+                   H5Aclose);
+  return attribute.valid() && H5Awrite(attribute.get(), H5T_NATIVE_DOUBLE, &value) >= 0 &&
+         attribute.Close();
 }
 
 std::string UnitsOrDimensionless(const std::string& units) { return units.empty() ? "1" : units; }
@@ -140,6 +161,7 @@ class Validator {
     Table("jobs", result.jobs);
     Table("job_events", result.job_events);
     Table("requests", result.requests);
+    Table(kReplicationsGroup, result.replications);
     std::set<std::string> table_names = {"jobs", "job_events", "requests"};
     for (const auto& [name, table] : result.extra_tables) {
       Name("table", name, "", table_names);
@@ -168,6 +190,7 @@ size_t CoreIncrement(const RunResult& result) {
   add_table(result.job_events);
   add_table(result.requests);
   for (const auto& [name, table] : result.extra_tables) add_table(table);
+  add_table(result.replications);
   return std::clamp<size_t>(bytes / 4, size_t{1} << 20, size_t{64} << 20);
 }
 
@@ -222,12 +245,18 @@ class FileWriter {
     if (status.ok()) {
       Handle tables = CreateGroup(file.get(), kTablesGroup);
       if (!tables.valid()) return Fail("cannot create group '/tables'");
-      status = WriteTable(tables.get(), "jobs", result.jobs);
-      if (status.ok()) status = WriteTable(tables.get(), "job_events", result.job_events);
-      if (status.ok()) status = WriteTable(tables.get(), "requests", result.requests);
-      for (const auto& [name, table] : result.extra_tables) {
-        if (status.ok()) status = WriteTable(tables.get(), name, table);
+      const std::string tables_path = std::string("/") + kTablesGroup;
+      status = WriteTable(tables.get(), tables_path, "jobs", result.jobs);
+      if (status.ok()) {
+        status = WriteTable(tables.get(), tables_path, "job_events", result.job_events);
       }
+      if (status.ok()) status = WriteTable(tables.get(), tables_path, "requests", result.requests);
+      for (const auto& [name, table] : result.extra_tables) {
+        if (status.ok()) status = WriteTable(tables.get(), tables_path, name, table);
+      }
+    }
+    if (status.ok() && !IsEmpty(result.replications)) {
+      status = WriteTable(file.get(), "", kReplicationsGroup, result.replications);
     }
     if (!status.ok()) return status;
     // H5Fget_file_image does not flush the metadata cache itself in HDF5 1.10.
@@ -386,6 +415,17 @@ class FileWriter {
       Status status = Describe(dataset.get(), full_name, UnitsOrDimensionless(metric.units),
                                LongNameOr(metric.long_name, metric.key));
       if (!status.ok()) return status;
+      const bool has_interval = !std::isnan(metric.half_width);
+      if (has_interval &&
+          !WriteDoubleAttribute(dataset.get(), kHalfWidthAttribute, metric.half_width)) {
+        return Fail(std::string("cannot write attribute '") + kHalfWidthAttribute + "' of '" +
+                    full_name + "'");
+      }
+      if ((has_interval || metric.replications != 1) &&
+          !hdf5::WriteInt32Attribute(dataset.get(), kReplicationsAttribute, metric.replications)) {
+        return Fail(std::string("cannot write attribute '") + kReplicationsAttribute + "' of '" +
+                    full_name + "'");
+      }
     }
     return Status::Ok();
   }
@@ -412,9 +452,12 @@ class FileWriter {
     return Status::Ok();
   }
 
-  Status WriteTable(hid_t tables, const std::string& name, const Table& table) const {
-    const std::string group_path = std::string("/") + kTablesGroup + "/" + name;
-    Handle group = CreateGroup(tables, name.c_str());
+  // Writes `table` as the group `name` of `parent` (whose path is `parent_path`, "" for the
+  // root): a "row" dimension scale and one column dataset attached to it per column.
+  Status WriteTable(hid_t parent, const std::string& parent_path, const std::string& name,
+                    const Table& table) const {
+    const std::string group_path = parent_path + "/" + name;
+    Handle group = CreateGroup(parent, name.c_str());
     if (!group.valid()) return Fail("cannot create group '" + group_path + "'");
     size_t rows = 0;
     if (!table.text.empty()) {

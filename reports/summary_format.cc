@@ -57,6 +57,13 @@ std::string LabelOf(const models::SummaryMetric& metric) {
   return metric.long_name.empty() ? metric.key : metric.long_name;
 }
 
+bool HasInterval(const models::SummaryMetric& metric) { return !std::isnan(metric.half_width); }
+
+// Whether the file or JSON form records `metric`'s replication count.
+bool RecordsReplications(const models::SummaryMetric& metric) {
+  return HasInterval(metric) || metric.replications != 1;
+}
+
 void AppendJsonString(std::string_view text, std::string& out) {
   out += '"';
   for (const char c : text) {
@@ -136,15 +143,39 @@ std::string FormatSummaryTable(const std::vector<models::SummaryMetric>& metrics
     label_width = std::max(label_width, DisplayWidth(LabelOf(metric)));
     value_width = std::max(value_width, DisplayWidth(values.back()));
   }
+  // Replicated metrics: the half-widths and the replication count of the header line (the
+  // largest; rows with another count note theirs).
+  std::vector<std::string> half_widths(metrics.size());
+  size_t half_width_width = 0;
+  int replications = 0;
+  for (size_t i = 0; i < metrics.size(); ++i) {
+    if (!HasInterval(metrics[i])) continue;
+    half_widths[i] = FormatHumanValue(metrics[i].half_width);
+    half_width_width = std::max(half_width_width, DisplayWidth(half_widths[i]));
+    replications = std::max(replications, metrics[i].replications);
+  }
+  const bool replicated = half_width_width > 0;
   std::string out;
+  if (replicated) {
+    out += "(mean ± 95% CI half-width over " + std::to_string(replications) + " replications)\n";
+  }
   for (const std::string& group : groups) {
     out += group + "\n";
     for (size_t i = 0; i < metrics.size(); ++i) {
       if (GroupOf(metrics[i].key) != group) continue;
       const std::string label = LabelOf(metrics[i]);
+      const bool has_units = !metrics[i].units.empty() && metrics[i].units != "1";
+      const bool own_count = replicated && metrics[i].replications != replications;
       out += "  " + label + std::string(label_width - DisplayWidth(label), ' ') + "  ";
       out += std::string(value_width - DisplayWidth(values[i]), ' ') + values[i];
-      if (!metrics[i].units.empty() && metrics[i].units != "1") out += "  " + metrics[i].units;
+      if (HasInterval(metrics[i])) {
+        out += " ± " + std::string(half_width_width - DisplayWidth(half_widths[i]), ' ') +
+               half_widths[i];
+      } else if (replicated && (has_units || own_count)) {
+        out += std::string(3 + half_width_width, ' ');  // keeps the units aligned
+      }
+      if (has_units) out += "  " + metrics[i].units;
+      if (own_count) out += "  (n=" + std::to_string(metrics[i].replications) + ")";
       out += "\n";
     }
   }
@@ -155,10 +186,22 @@ std::string FormatSummaryJson(const std::vector<models::SummaryMetric>& metrics)
   if (metrics.empty()) return "{}\n";
   std::string out = "{\n";
   for (size_t i = 0; i < metrics.size(); ++i) {
+    const models::SummaryMetric& metric = metrics[i];
     out += "  ";
-    AppendJsonString(metrics[i].key, out);
+    AppendJsonString(metric.key, out);
     out += ": ";
-    AppendJsonNumber(metrics[i].value, out);
+    AppendJsonNumber(metric.value, out);
+    if (HasInterval(metric)) {
+      out += ",\n  ";
+      AppendJsonString(metric.key + ":ci95_half_width", out);
+      out += ": ";
+      AppendJsonNumber(metric.half_width, out);
+    }
+    if (RecordsReplications(metric)) {
+      out += ",\n  ";
+      AppendJsonString(metric.key + ":replications", out);
+      out += ": " + std::to_string(metric.replications);
+    }
     out += i + 1 < metrics.size() ? ",\n" : "\n";
   }
   return out + "}\n";

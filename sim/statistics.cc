@@ -2,6 +2,9 @@
 
 #include <cassert>
 #include <cmath>
+#include <limits>
+
+#include <boost/math/distributions/students_t.hpp>
 
 namespace capsim::sim {
 
@@ -115,6 +118,38 @@ double QuantileSketch::Quantile(double q) const {
     if (seen > rank) return BucketValue(offset_ + static_cast<int>(i));
   }
   return BucketValue(offset_ + static_cast<int>(buckets_.size()) - 1);
+}
+
+double StudentTQuantile(double p, double df) {
+  assert(p > 0 && p < 1 && df > 0);
+  return boost::math::quantile(boost::math::students_t_distribution<double>(df), p);
+}
+
+MeanInterval MeanConfidence(const std::vector<double>& values, double level) {
+  assert(level > 0 && level < 1);
+  MeanInterval out;
+  double sum = 0;
+  for (double v : values) {
+    if (!std::isfinite(v)) continue;
+    sum += v;
+    ++out.n;
+  }
+  if (out.n == 0) {
+    out.mean = out.half_width = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  out.mean = sum / out.n;
+  if (out.n < 2) {
+    out.half_width = std::numeric_limits<double>::quiet_NaN();
+    return out;
+  }
+  double ss = 0;
+  for (double v : values) {
+    if (std::isfinite(v)) ss += (v - out.mean) * (v - out.mean);
+  }
+  const double sd = std::sqrt(ss / (out.n - 1));
+  out.half_width = StudentTQuantile(1 - (1 - level) / 2, out.n - 1) * sd / std::sqrt(out.n);
+  return out;
 }
 
 }  // namespace capsim::sim

@@ -103,9 +103,25 @@ class QuantileSketch {
   double inv_log_gamma_;
   uint64_t count_ = 0;
   uint64_t zero_count_ = 0;
-  int offset_ = 0;                // bucket index of buckets_[0]
+  int offset_ = 0;  // bucket index of buckets_[0]
   std::vector<uint64_t> buckets_;
 };
+
+// The mean of a handful of independent estimates (replications) and the half-width of its
+// confidence interval: mean ± t(1 - (1 - level) / 2, n - 1) x s / sqrt(n), s the sample standard
+// deviation (Student t; exact for normal estimates, close for means of long runs).
+struct MeanInterval {
+  double mean = 0;
+  double half_width = 0;  // NaN when n < 2
+  int n = 0;
+};
+
+// The Student t quantile: the t with P(T <= t) = p for `df` > 0 degrees of freedom (Boost.Math).
+double StudentTQuantile(double p, double df);
+
+// The mean of the finite values of `values` and its `level` (in (0, 1)) confidence half-width;
+// NaN mean when none is finite.
+MeanInterval MeanConfidence(const std::vector<double>& values, double level = 0.95);
 
 }  // namespace capsim::sim
 

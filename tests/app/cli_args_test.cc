@@ -17,6 +17,24 @@ TEST(CliArgs, ParsesRunWithEveryOption) {
   EXPECT_TRUE(r.value().quiet);
 }
 
+TEST(CliArgs, Replications) {
+  Result<CliArgs> r = ParseCliArgs({"run", "s.yaml", "--replications", "12"});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value().replications, 12);
+  EXPECT_EQ(ParseCliArgs({"run", "s.yaml"}).value().replications, 1);
+  for (const char* bad : {"0", "-3", "x", "2.5", "10001"}) {
+    Result<CliArgs> b = ParseCliArgs({"run", "s.yaml", "--replications", bad});
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_EQ(b.status().problems()[0], std::string("capsim: --replications ") + bad +
+                                            ": expected an integer from 1 to 10000");
+  }
+  Result<CliArgs> summary = ParseCliArgs({"summary", "o.h5", "--replications", "3"});
+  ASSERT_FALSE(summary.ok());
+  EXPECT_EQ(summary.status().problems()[0],
+            "capsim summary: --replications and --precision apply to run only");
+  EXPECT_FALSE(ParseCliArgs({"run", "s.yaml", "--replications"}).ok());
+}
+
 TEST(CliArgs, SummaryJson) {
   Result<CliArgs> r = ParseCliArgs({"summary", "out.h5", "--json"});
   ASSERT_TRUE(r.ok());

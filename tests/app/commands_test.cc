@@ -5,11 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
 #include <string>
+
+#include "reports/result_reader.h"
 
 namespace capsim::app {
 namespace {
@@ -41,7 +44,8 @@ class CommandsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
-           ("capsim_app_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("capsim_app_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     output_ = (dir_ / "result.h5").string();
@@ -238,6 +242,41 @@ TEST_F(CommandsTest, SameSeedSameSummaryOtherSeedDiffers) {
   const std::string c = run((dir_ / "c.h5").string(), "6");
   EXPECT_EQ(a, b);
   EXPECT_NE(a, c);
+}
+
+// --replications K: K runs of the same scenario with distinct seeds, means with 95% intervals in
+// the summary (read back from the file) and every replication's values under /replications;
+// --precision stops once the chosen metric is precise enough.
+TEST_F(CommandsTest, ReplicationsGiveIntervalsAndKeepEachRun) {
+  std::vector<std::string> args = {"run",   kDefault,        "-o", output_, "--replications", "3",
+                                   "--set", "horizon=30 min"};
+  Outcome run = Capsim(args);
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_NE(run.out.find("(mean ± 95% CI half-width over 3 replications)"), std::string::npos)
+      << run.out;
+  Result<reports::ResultFile> file = reports::ReadResultFile(output_);
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  bool found = false;
+  for (const models::SummaryMetric& m : file.value().summary) {
+    if (m.key != "avatar.sessions_arrived") continue;  // a Poisson count: differs by seed
+    found = true;
+    EXPECT_EQ(m.replications, 3);
+    EXPECT_TRUE(std::isfinite(m.half_width));
+    EXPECT_GT(m.half_width, 0);
+  }
+  EXPECT_TRUE(found);
+  Outcome stopped =
+      Capsim({"run", kDefault, "-o", output_, "--set", "horizon=30 min", "--precision", "50%",
+              "--precision-metrics", "avatar.ttff_p99_s", "--quiet"});
+  ASSERT_EQ(stopped.code, 0) << stopped.err;
+  EXPECT_NE(stopped.err.find("replications: 4, every chosen metric within 50% (95% CI)"),
+            std::string::npos)
+      << stopped.err;
+  Outcome unknown = Capsim({"run", kDefault, "-o", output_, "--set", "horizon=30 min",
+                            "--precision", "5%", "--precision-metrics", "no.such_metric"});
+  EXPECT_EQ(unknown.code, 1);
+  EXPECT_NE(unknown.err.find("--precision: no summary metric 'no.such_metric'"), std::string::npos)
+      << unknown.err;
 }
 
 TEST_F(CommandsTest, SummaryOfANonResultFileFails) {

@@ -1,6 +1,7 @@
 """Checks a synthetic capsim result file (tests/reports/write_fixture.cc) from Python.
 
-usage: /usr/bin/python3 check_result_file.py FILE.h5
+usage: /usr/bin/python3 check_result_file.py FILE.h5    (and FILE_replicated.h5 next to it,
+                                                        written by the same fixture writer)
        /usr/bin/python3 check_result_file.py --generic FILE.h5   (any result file: the xarray
                                                                  views only)
 Exits 0 when every check passes, 1 on a failed check, 77 (skipped) when xarray or h5netcdf
@@ -93,6 +94,13 @@ def check(path):
     assert summary["cost.total_usd"] == 2.7e10
     assert capsim_reader.read_summary_units(path)["training.delay_h"] == "h"
 
+    # A single run: no confidence intervals, no replications.
+    ci = capsim_reader.read_summary_ci(path)
+    assert list(ci) == list(summary)
+    for key, (mean, half_width, replications) in ci.items():
+        assert mean == summary[key] and half_width != half_width and replications == 1, key
+    assert capsim_reader.read_replications(path) is None
+
     ds = capsim_reader.open_timeseries(path)
     assert "time" in ds.dims
     ds.close()
@@ -108,8 +116,60 @@ def main():
         return 2
     check(sys.argv[1])
     check_open(sys.argv[1])
+    stem, extension = os.path.splitext(sys.argv[1])
+    check_replicated(f"{stem}_replicated{extension}")
     print(f"{sys.argv[1]}: ok")
     return 0
+
+
+def check_replicated(path):
+    """The replicated variant of the fixture (SyntheticReplicatedResult): means with 95%
+    half-widths over 3 replications and the /replications table with dotted column names."""
+    summary = capsim_reader.read_summary(path)
+    assert summary == {"avatar.ttff_p99_s": 0.81, "training.delay_h": 12.5,
+                       "cost.total_usd": 2.7e10}, summary
+    ci = capsim_reader.read_summary_ci(path)
+    assert list(ci) == list(summary)
+    assert ci["avatar.ttff_p99_s"] == (0.81, 0.04968, 3), ci
+    assert ci["training.delay_h"] == (12.5, 1.242, 3), ci
+    mean, half_width, replications = ci["cost.total_usd"]  # known to one replication only
+    assert (mean, replications) == (2.7e10, 1) and half_width != half_width, ci
+    with h5py.File(path, "r") as f:
+        assert "ci95_half_width" not in f["summary/cost.total_usd"].attrs
+        assert f["summary/avatar.ttff_p99_s"].attrs["replications"].dtype.kind == "i"
+        for name in f["replications"]:
+            assert isinstance(f["replications"][name].attrs.get("units"), str), name
+            assert isinstance(f["replications"][name].attrs.get("long_name"), str), name
+
+    reps = capsim_reader.read_replications(path)
+    assert isinstance(reps, pd.DataFrame)
+    assert reps.index.name == "row" and len(reps) == 3
+    assert list(reps.columns) == ["replication", "seed", "avatar.ttff_p99_s",
+                                  "training.delay_h", "cost.total_usd"], reps.columns
+    assert reps["replication"].tolist() == [0, 1, 2]
+    assert reps["avatar.ttff_p99_s"].tolist() == [0.79, 0.81, 0.83]
+    assert reps["cost.total_usd"].isna().tolist() == [True, False, True]
+    attributes = capsim_reader.read_column_attributes(path, "replications")
+    assert attributes["training.delay_h"] == {"units": "h", "long_name": "Training delay"}
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        group = xr.open_dataset(path, group="replications", engine="h5netcdf")
+        assert dict(group.sizes) == {"row": 3}, group.sizes
+        assert group["avatar.ttff_p99_s"].dims == ("row",)
+        assert group["avatar.ttff_p99_s"].attrs["units"] == "s"
+        group.close()
+
+    ds = check_xarray_generic(path)
+    assert ds.sizes["replications_row"] == 3
+    assert ds["replications.seed"].dims == ("replications_row",)
+    assert list(ds["replications.training.delay_h"].values) == [12, 12.5, 13]
+    assert ds["replications.avatar.ttff_p99_s"].attrs == {
+        "long_name": "Time to first frame, p99", "units": "s", "group": "replications"}
+    assert ds["avatar.ttff_p99_s"].attrs["ci95_half_width"] == 0.04968
+    assert ds["avatar.ttff_p99_s"].attrs["replications"] == 3
+    assert "ci95_half_width" not in ds["cost.total_usd"].attrs
+    assert ds.attrs["tables"] == ["jobs", "job_events", "requests"]
 
 
 
@@ -152,6 +212,15 @@ def check_xarray_generic(path):
             assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, name
     else:
         assert "time" not in ds.dims
+    replications = capsim_reader.read_replications(path)
+    if replications is None:
+        assert "replications_row" not in ds.dims
+    else:
+        assert ds.sizes["replications_row"] == len(replications)
+        for column in replications.columns:
+            name = f"replications.{column}"
+            assert ds[name].dims == ("replications_row",), name
+            assert "units" in ds[name].attrs and "long_name" in ds[name].attrs, name
     for table in tables:
         frame = capsim_reader.read_table(path, table)
         dim = f"{table}_row"

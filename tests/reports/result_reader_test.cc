@@ -1,7 +1,9 @@
 #include "reports/result_reader.h"
 
+#include <cmath>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,12 +18,16 @@ namespace {
 
 using hdf5::Handle;
 using ::testing::HasSubstr;
+using testing::SyntheticReplicatedResult;
 using testing::SyntheticResult;
 using testing::TempDir;
 
+bool SameNumber(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
 bool SameMetric(const models::SummaryMetric& a, const models::SummaryMetric& b) {
   return a.key == b.key && a.units == b.units && a.long_name == b.long_name &&
-         (a.value == b.value || (std::isnan(a.value) && std::isnan(b.value)));
+         SameNumber(a.value, b.value) && SameNumber(a.half_width, b.half_width) &&
+         a.replications == b.replications;
 }
 
 // Creates an HDF5 file with optional root attributes, for the error cases.
@@ -60,6 +66,47 @@ TEST_F(ResultReaderTest, RoundTripsHeadlineContents) {
   for (size_t i = 0; i < written.summary.size(); ++i) {
     EXPECT_TRUE(SameMetric(file.summary[i], written.summary[i])) << written.summary[i].key;
   }
+}
+
+TEST_F(ResultReaderTest, SingleRunMetricsHaveNoInterval) {
+  const std::string path = dir_.File("run.h5");
+  ASSERT_TRUE(WriteResultFile(SyntheticResult(), path).ok());
+  const Result<ResultFile> read = ReadResultFile(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  for (const models::SummaryMetric& metric : read.value().summary) {
+    EXPECT_TRUE(std::isnan(metric.half_width)) << metric.key;
+    EXPECT_EQ(metric.replications, 1) << metric.key;
+  }
+}
+
+TEST_F(ResultReaderTest, RoundTripsHalfWidthsAndReplicationCounts) {
+  const models::RunResult written = SyntheticReplicatedResult();
+  const std::string path = dir_.File("run.h5");
+  ASSERT_TRUE(WriteResultFile(written, path).ok());
+  const Result<ResultFile> read = ReadResultFile(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  const std::vector<models::SummaryMetric>& summary = read.value().summary;
+  ASSERT_EQ(summary.size(), 3u);
+  for (size_t i = 0; i < summary.size(); ++i) {
+    EXPECT_TRUE(SameMetric(summary[i], written.summary[i])) << written.summary[i].key;
+  }
+  EXPECT_EQ(summary[0].half_width, 0.04968);
+  EXPECT_EQ(summary[0].replications, 3);
+  EXPECT_EQ(summary[1].half_width, 1.242);
+  EXPECT_EQ(summary[1].replications, 3);
+  EXPECT_TRUE(std::isnan(summary[2].half_width));  // no attribute written for NaN
+  EXPECT_EQ(summary[2].replications, 1);
+}
+
+TEST_F(ResultReaderTest, ReadsACountWithoutHalfWidth) {
+  models::RunResult written = SyntheticResult();
+  written.summary[0].replications = 0;
+  const std::string path = dir_.File("run.h5");
+  ASSERT_TRUE(WriteResultFile(written, path).ok());
+  const Result<ResultFile> read = ReadResultFile(path);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_TRUE(std::isnan(read.value().summary[0].half_width));
+  EXPECT_EQ(read.value().summary[0].replications, 0);
 }
 
 TEST_F(ResultReaderTest, KeepsStoredOrderRatherThanNameOrder) {

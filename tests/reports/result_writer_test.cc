@@ -12,6 +12,7 @@
 #include <iterator>
 #include <regex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -28,6 +29,7 @@ namespace {
 using hdf5::Handle;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::SyntheticReplicatedResult;
 using testing::SyntheticResult;
 using testing::TempDir;
 
@@ -275,6 +277,107 @@ void ExpectChunkedAndCompressed(hid_t dataset, hsize_t expected_chunk, const std
             H5Z_FILTER_DEFLATE)
       << what;
   EXPECT_EQ(values[0], 4u) << what;
+}
+
+// A scalar attribute `name` of `object` read as a double, and its type class.
+std::pair<double, H5T_class_t> ReadNumberAttribute(hid_t object, const char* name) {
+  Handle attribute(H5Aopen(object, name, H5P_DEFAULT), H5Aclose);
+  EXPECT_TRUE(attribute.valid()) << name;
+  Handle space(H5Aget_space(attribute.get()), H5Sclose);
+  EXPECT_EQ(H5Sget_simple_extent_type(space.get()), H5S_SCALAR) << name;
+  Handle type(H5Aget_type(attribute.get()), H5Tclose);
+  double value = std::nan("");
+  EXPECT_GE(H5Aread(attribute.get(), H5T_NATIVE_DOUBLE, &value), 0) << name;
+  return {value, H5Tget_class(type.get())};
+}
+
+TEST_F(ResultWriterTest, SingleRunHasNoIntervalAttributesNorReplicationsGroup) {
+  WriteAndOpen();
+  for (const models::SummaryMetric& metric : SyntheticResult().summary) {
+    Handle dataset = OpenDataset("/summary/" + metric.key);
+    EXPECT_FALSE(hdf5::HasAttribute(dataset.get(), "ci95_half_width")) << metric.key;
+    EXPECT_FALSE(hdf5::HasAttribute(dataset.get(), "replications")) << metric.key;
+  }
+  EXPECT_EQ(H5Lexists(file_.get(), "replications", H5P_DEFAULT), 0);
+}
+
+TEST_F(ResultWriterTest, ReplicatedMetricsCarryHalfWidthAndCount) {
+  WriteAndOpen(SyntheticReplicatedResult());
+  for (const models::SummaryMetric& metric : SyntheticReplicatedResult().summary) {
+    Handle dataset = OpenDataset("/summary/" + metric.key);
+    EXPECT_THAT(ReadDoubles(file_.get(), "/summary/" + metric.key), ElementsAre(metric.value));
+    if (std::isnan(metric.half_width)) {  // cost.total_usd: known to one replication only
+      EXPECT_FALSE(hdf5::HasAttribute(dataset.get(), "ci95_half_width")) << metric.key;
+      EXPECT_FALSE(hdf5::HasAttribute(dataset.get(), "replications")) << metric.key;
+      continue;
+    }
+    const auto [half_width, half_width_class] =
+        ReadNumberAttribute(dataset.get(), "ci95_half_width");
+    EXPECT_EQ(half_width, metric.half_width) << metric.key;
+    EXPECT_EQ(half_width_class, H5T_FLOAT) << metric.key;
+    const auto [replications, replications_class] =
+        ReadNumberAttribute(dataset.get(), "replications");
+    EXPECT_EQ(replications, 3) << metric.key;
+    EXPECT_EQ(replications_class, H5T_INTEGER) << metric.key;
+  }
+}
+
+TEST_F(ResultWriterTest, CountWithoutHalfWidthIsStillRecorded) {
+  models::RunResult result = SyntheticResult();
+  result.summary[0].replications = 0;  // e.g. no replication produced the metric
+  WriteAndOpen(result);
+  Handle dataset = OpenDataset("/summary/avatar.ttff_p99_s");
+  EXPECT_FALSE(hdf5::HasAttribute(dataset.get(), "ci95_half_width"));
+  EXPECT_EQ(hdf5::ReadInt64Attribute(dataset.get(), "replications"), 0);
+}
+
+TEST_F(ResultWriterTest, ReplicationsGroupIsLaidOutLikeATable) {
+  const models::RunResult result = SyntheticReplicatedResult();
+  WriteAndOpen(result);
+  EXPECT_THAT(NamesInCreationOrder(file_.get(), "/"),
+              ElementsAre("scenario", "summary", "timeseries", "tables", "replications"));
+  EXPECT_THAT(NamesInCreationOrder(file_.get(), "/replications"),
+              ElementsAre("row", "replication", "seed", "avatar.ttff_p99_s", "training.delay_h",
+                          "cost.total_usd"));
+  Handle row = OpenDataset("/replications/row");
+  EXPECT_GT(H5DSis_scale(row.get()), 0);
+  EXPECT_THAT(ReadDoubles(file_.get(), "/replications/row"), ElementsAre(0, 1, 2));
+  for (const models::Column& column : result.replications.numeric) {
+    const std::string path = "/replications/" + column.name;
+    Handle dataset = OpenDataset(path);
+    EXPECT_GT(H5DSis_attached(dataset.get(), row.get(), 0), 0) << path;
+    EXPECT_EQ(hdf5::ReadStringAttribute(dataset.get(), "units"), column.units) << path;
+    EXPECT_EQ(hdf5::ReadStringAttribute(dataset.get(), "long_name"), column.long_name) << path;
+    const std::vector<double> values = ReadDoubles(file_.get(), path);
+    ASSERT_EQ(values.size(), column.values.size()) << path;
+    for (size_t i = 0; i < values.size(); ++i) {
+      EXPECT_TRUE(values[i] == column.values[i] ||
+                  (std::isnan(values[i]) && std::isnan(column.values[i])))
+          << path << " row " << i;
+    }
+    ExpectChunkedAndCompressed(dataset.get(), 3, path);
+  }
+}
+
+TEST_F(ResultWriterTest, ReplicationsWithoutRowsWriteNoGroup) {
+  models::RunResult result = SyntheticResult();
+  result.replications.numeric = {{"replication", "1", "replication index", {}}};
+  WriteAndOpen(result);
+  EXPECT_EQ(H5Lexists(file_.get(), "replications", H5P_DEFAULT), 0);
+}
+
+TEST_F(ResultWriterTest, ReplicationsTableIsValidated) {
+  models::RunResult result = SyntheticReplicatedResult();
+  result.replications.numeric[3].values.pop_back();
+  result.replications.numeric.push_back({"row", "1", "clash", {1, 2, 3}});
+  const std::string path = dir_.File("run.h5");
+  const std::string prefix = path + ": cannot write: ";
+  EXPECT_THAT(WriteResultFile(result, path).problems(),
+              ElementsAre(prefix + "table 'replications' column 'training.delay_h' has 2 "
+                                   "values but column 'replication' has 3",
+                          prefix + "table 'replications' column may not be named 'row' "
+                                   "(reserved)"));
+  EXPECT_TRUE(dir_.Entries().empty());
 }
 
 TEST_F(ResultWriterTest, NumericColumnsAreChunkedShuffledAndDeflated) {

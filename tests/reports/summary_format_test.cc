@@ -71,6 +71,60 @@ TEST(FormatSummaryTableTest, EmptyInput) {
   EXPECT_EQ(FormatSummaryTable({}), "(no summary metrics)\n");
 }
 
+// Means over 10 replications with their 95% half-widths; the cost is known to one only.
+std::vector<models::SummaryMetric> ReplicatedMetrics() {
+  return {
+      {"avatar.ttff_p99_s", 0.81, "s", "Time to first frame, p99", 0.0497, 10},
+      {"avatar.sessions", 123456, "1", "Sessions served", 1234.5, 10},
+      {"cost.total_usd", 2.7e10, "USD", "Total cost", kNan, 1},
+      {"jobs", 3, "", "", 0, 10},
+  };
+}
+
+TEST(FormatSummaryTableTest, ReplicatedMetricsPrintMeanPlusMinusHalfWidth) {
+  EXPECT_EQ(FormatSummaryTable(ReplicatedMetrics()),
+            "(mean ± 95% CI half-width over 10 replications)\n"
+            "avatar\n"
+            "  Time to first frame, p99            0.81 ± 0.0497  s\n"
+            "  Sessions served                  123,456 ±  1,235\n"
+            "cost\n"
+            "  Total cost                27,000,000,000           USD  (n=1)\n"
+            "other\n"
+            "  jobs                                   3 ±      0\n");
+}
+
+TEST(FormatSummaryTableTest, SingleRunFieldsLeaveTheTableUnchanged) {
+  std::vector<models::SummaryMetric> metrics = Metrics();
+  for (models::SummaryMetric& metric : metrics) {
+    metric.half_width = kNan;
+    metric.replications = 1;
+  }
+  EXPECT_EQ(FormatSummaryTable(metrics), FormatSummaryTable(Metrics()));
+  EXPECT_EQ(FormatSummaryJson(metrics), FormatSummaryJson(Metrics()));
+  EXPECT_EQ(FormatSummaryTable(metrics).find("±"), std::string::npos);
+}
+
+TEST(FormatSummaryJsonTest, ReplicatedMetricsGainHalfWidthAndCountMembers) {
+  EXPECT_EQ(FormatSummaryJson(ReplicatedMetrics()),
+            "{\n"
+            "  \"avatar.ttff_p99_s\": 0.81,\n"
+            "  \"avatar.ttff_p99_s:ci95_half_width\": 0.0497,\n"
+            "  \"avatar.ttff_p99_s:replications\": 10,\n"
+            "  \"avatar.sessions\": 123456,\n"
+            "  \"avatar.sessions:ci95_half_width\": 1234.5,\n"
+            "  \"avatar.sessions:replications\": 10,\n"
+            "  \"cost.total_usd\": 2.7e+10,\n"
+            "  \"jobs\": 3,\n"
+            "  \"jobs:ci95_half_width\": 0,\n"
+            "  \"jobs:replications\": 10\n"
+            "}\n");
+}
+
+TEST(FormatSummaryJsonTest, CountWithoutHalfWidthIsKept) {
+  EXPECT_EQ(FormatSummaryJson({{"a", kNan, "", "", kNan, 0}}),
+            "{\n  \"a\": null,\n  \"a:replications\": 0\n}\n");
+}
+
 TEST(FormatSummaryJsonTest, FlatObjectInInputOrder) {
   EXPECT_EQ(FormatSummaryJson(Metrics()),
             "{\n"

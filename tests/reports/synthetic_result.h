@@ -3,6 +3,7 @@
 
 // A small, fully deterministic RunResult shared by the reports tests and write_fixture.
 
+#include <limits>
 #include <string>
 
 #include "models/result.h"
@@ -37,6 +38,26 @@ inline models::RunResult SyntheticResult() {
   };
   result.job_events.text = {{"event", "Event kind", {}}};
   result.job_events.numeric = {{"time_s", "s", "Event time", {}}};
+  return result;
+}
+
+// SyntheticResult as a mean over 3 replications: ttff and delay with 95% half-widths, the
+// cost known to one replication only (half_width NaN, replications 1), and a /replications
+// table with the per-replication values under the (dotted) metric keys.
+inline models::RunResult SyntheticReplicatedResult() {
+  constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+  models::RunResult result = SyntheticResult();
+  result.summary[0].half_width = 0.04968;
+  result.summary[0].replications = 3;
+  result.summary[1].half_width = 1.242;
+  result.summary[1].replications = 3;
+  result.replications.numeric = {
+      {"replication", "1", "replication index", {0, 1, 2}},
+      {"seed", "1", "the replication's seed", {42, 43, 44}},
+      {"avatar.ttff_p99_s", "s", "Time to first frame, p99", {0.79, 0.81, 0.83}},
+      {"training.delay_h", "h", "Training delay", {12, 12.5, 13}},
+      {"cost.total_usd", "USD", "Total cost", {kNan, 2.7e10, kNan}},
+  };
   return result;
 }
 
