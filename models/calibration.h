@@ -25,8 +25,8 @@ std::string_view LinkTierName(LinkTier t);
 struct EfficiencyPoint {
   double size = 0;
   double efficiency = 0;
-  bool measured = false;   // from a benchmark run (true) or a published figure (false)
-  std::string source;      // benchmark name + file, or the reference document and section
+  bool measured = false;  // from a benchmark run (true) or a published figure (false)
+  std::string source;     // benchmark name + file, or the reference document and section
 };
 
 // Efficiency as a function of problem size for one (op class, dtype, metric, collective).
@@ -35,8 +35,8 @@ struct EfficiencyCurve {
   DType dtype = DType::kBF16;
   CurveMetric metric = CurveMetric::kCompute;
   CollectiveKind collective = CollectiveKind::kAllReduce;  // kCollective curves only
-  LinkTier tier = LinkTier::kScaleUp;                       // kCollective curves only
-  std::vector<EfficiencyPoint> points;                      // sorted by size
+  LinkTier tier = LinkTier::kScaleUp;                      // kCollective curves only
+  std::vector<EfficiencyPoint> points;                     // sorted by size
 
   // Efficiency at `size`: piecewise linear in log(size) between points, the end values beyond
   // them, always in (0, 1]; also returns the nearest point used (for explanations).
@@ -47,20 +47,20 @@ struct EfficiencyCurve {
 
 // Where a profile came from.
 struct ProfileProvenance {
-  std::string kind;        // "measured" | "published"
-  std::string gpu_name;    // as the benchmark context reported it, e.g. "NVIDIA H100 80GB HBM3"
+  std::string kind;      // "measured" | "published"
+  std::string gpu_name;  // as the benchmark context reported it, e.g. "NVIDIA H100 80GB HBM3"
   std::string driver;
   std::string cuda;
   std::string date;
-  std::string source;      // benchmark JSON file names + SHA-256, or reference documents
+  std::string source;  // benchmark JSON file names + SHA-256, or reference documents
 };
 
 // The efficiency curves of one GPU type, fitted by `capsim calibrate` or written from
 // published figures.
 struct CalibrationProfile {
-  std::string gpu;                  // catalog GPU name, e.g. "H100-SXM"
+  std::string gpu;  // catalog GPU name, e.g. "H100-SXM"
   ProfileProvenance provenance;
-  double launch_overhead_s = 4e-6;  // per kernel launch
+  double launch_overhead_s = 4e-6;      // per kernel launch
   double collective_latency_s = 10e-6;  // alpha of the alpha-beta collective model, per step
   std::vector<EfficiencyCurve> curves;
 
@@ -69,6 +69,15 @@ struct CalibrationProfile {
                               CollectiveKind kind = CollectiveKind::kAllReduce,
                               LinkTier tier = LinkTier::kScaleUp) const;
 };
+
+// The profile for GPU type `gpu` in `profiles`, or nullptr.
+inline const CalibrationProfile* FindProfile(const std::vector<CalibrationProfile>& profiles,
+                                             const std::string& gpu) {
+  for (const CalibrationProfile& p : profiles) {
+    if (p.gpu == gpu) return &p;
+  }
+  return nullptr;
+}
 
 }  // namespace capsim::models
 

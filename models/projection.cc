@@ -113,6 +113,9 @@ class ProjectionRun {
   void Allocate(const std::vector<int>& slots, const std::vector<double>& rate, double need,
                 double t, std::vector<int>& free, std::vector<int>* held);
   void AddHeld(int w, int slot, double gpus, double busy, double dt);
+  // IT watts of `gpus` GPUs of owned pool `p` of which `busy` GPU-equivalents work: idle and
+  // host power for all, the rest of TDP for the busy part.
+  double PoolWatts(size_t p, double gpus, double busy) const;
   void CloseDay(int day);
 
   const ProjectionSpec& spec_;
@@ -339,6 +342,12 @@ void ProjectionRun::Allocate(const std::vector<int>& slots, const std::vector<do
   }
 }
 
+double ProjectionRun::PoolWatts(size_t p, double gpus, double busy) const {
+  const GpuSpec& g = *setup_.gpus[p];
+  const double host = g.tdp_watts * spec_.pools[p].host_power_fraction;
+  return gpus * (g.idle_watts + host) + busy * (g.tdp_watts - g.idle_watts);
+}
+
 void ProjectionRun::AddHeld(int w, int slot, double gpus, double busy, double dt) {
   trace_.workloads[static_cast<size_t>(w)]
       .gpu_s[static_cast<size_t>(slot)][static_cast<size_t>(current_day_)] += gpus * dt;
@@ -346,10 +355,8 @@ void ProjectionRun::AddHeld(int w, int slot, double gpus, double busy, double dt
   busy_now_[static_cast<size_t>(slot)] += busy;
   const ProjectionSlot& sl = trace_.slots[static_cast<size_t>(slot)];
   if (sl.cloud) return;  // rent includes the power
-  const GpuSpec& g = *setup_.gpus[static_cast<size_t>(slot)];
   const ProjectionSiteSpec& site = spec_.sites[static_cast<size_t>(sl.site)];
-  const double host = g.tdp_watts * spec_.pools[static_cast<size_t>(slot)].host_power_fraction;
-  const double watts = gpus * (g.idle_watts + host) + busy * (g.tdp_watts - g.idle_watts);
+  const double watts = PoolWatts(static_cast<size_t>(slot), gpus, busy);
   trace_.workloads[static_cast<size_t>(w)].energy_usd[static_cast<size_t>(current_day_)] +=
       watts * dt * site.pue * site.energy_price_usd_per_joule;
 }
@@ -666,31 +673,23 @@ void ProjectionRun::Tick(double t) {
     trace_.workloads[static_cast<size_t>(j.workload)].progress[static_cast<size_t>(day)] +=
         j.progress;
   }
-  // Energy of the powered owned GPUs; idle ones draw idle and host power.
+  // Energy of the powered owned GPUs (idle ones draw idle and host power), and each site's
+  // power this tick for its daily peak.
+  std::vector<double> site_it_w(spec_.sites.size(), 0.0);
   for (size_t p = 0; p < npools; ++p) {
-    const GpuSpec& g = *setup_.gpus[p];
-    const ProjectionSiteSpec& site = spec_.sites[static_cast<size_t>(trace_.slots[p].site)];
-    const double host = g.tdp_watts * spec_.pools[p].host_power_fraction;
-    const double it_w =
-        powered_[p] * (g.idle_watts + host) + busy_now_[p] * (g.tdp_watts - g.idle_watts);
-    SiteTrace& st = trace_.sites[static_cast<size_t>(trace_.slots[p].site)];
+    const size_t s = static_cast<size_t>(trace_.slots[p].site);
+    const ProjectionSiteSpec& site = spec_.sites[s];
+    const double it_w = PoolWatts(p, powered_[p], busy_now_[p]);
+    site_it_w[s] += it_w;
+    SiteTrace& st = trace_.sites[s];
     st.it_energy_j[static_cast<size_t>(day)] += it_w * dt;
     st.facility_energy_j[static_cast<size_t>(day)] += it_w * site.pue * dt;
     trace_.ledger.Add(Money::kEnergy, day, it_w * site.pue * dt * site.energy_price_usd_per_joule);
     trace_.idle_gpu_s[static_cast<size_t>(day)] += (powered_[p] - held_now_[p]) * dt;
   }
   for (size_t s = 0; s < spec_.sites.size(); ++s) {
-    // The facility's peak: this tick's power over the site's pools.
-    double w = 0;
-    for (size_t p = 0; p < npools; ++p) {
-      if (trace_.slots[p].site != static_cast<int>(s)) continue;
-      const GpuSpec& g = *setup_.gpus[p];
-      const double host = g.tdp_watts * spec_.pools[p].host_power_fraction;
-      w += powered_[p] * (g.idle_watts + host) + busy_now_[p] * (g.tdp_watts - g.idle_watts);
-    }
-    SiteTrace& st = trace_.sites[s];
-    st.peak_facility_w[static_cast<size_t>(day)] =
-        std::max(st.peak_facility_w[static_cast<size_t>(day)], w * spec_.sites[s].pue);
+    double& peak = trace_.sites[s].peak_facility_w[static_cast<size_t>(day)];
+    peak = std::max(peak, site_it_w[s] * spec_.sites[s].pue);
   }
   // Clouds: on-demand rent, and on-demand GPUs unused for release_after go back.
   for (CloudState& c : clouds_) {

@@ -198,10 +198,7 @@ struct ProjectionSpec {
   std::vector<CalibrationProfile> profiles;
 
   const CalibrationProfile* ProfileFor(const std::string& gpu) const {
-    for (const CalibrationProfile& p : profiles) {
-      if (p.gpu == gpu) return &p;
-    }
-    return nullptr;
+    return FindProfile(profiles, gpu);
   }
 };
 

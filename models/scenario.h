@@ -22,15 +22,15 @@ namespace capsim::models {
 
 struct SiteSpec {
   std::string name;
-  double power_cap_watts = 0;       // facility IT power cap
-  double pue = 1.0;                 // power usage effectiveness (>= 1)
+  double power_cap_watts = 0;             // facility IT power cap
+  double pue = 1.0;                       // power usage effectiveness (>= 1)
   double energy_price_usd_per_joule = 0;  // tariff (YAML: "0.07 USD/kWh")
 };
 
 struct PoolSpec {
   std::string name;
-  std::string site;                 // a SiteSpec name
-  std::string gpu;                  // a GpuSpec name in the catalog
+  std::string site;  // a SiteSpec name
+  std::string gpu;   // a GpuSpec name in the catalog
   int nodes = 0;
   int gpus_per_node = 8;
   double host_power_fraction = 0.3;  // host/NIC/fan power as a fraction of GPU TDP
@@ -42,15 +42,15 @@ struct PoolSpec {
 };
 
 struct LognormalSpec {
-  double median = 0;                // seconds
-  double mean = 0;                  // seconds (>= median)
-  double cap = 0;                   // seconds; 0 = no cap
+  double median = 0;  // seconds
+  double mean = 0;    // seconds (>= median)
+  double cap = 0;     // seconds; 0 = no cap
 };
 
 // One stage of the avatar pipeline. GPU shares are fractions of one GPU of the pool.
 struct StageSpec {
-  double latency_s = 0;             // nominal latency added to the time to first frame
-  double gpu_share = 0;             // GPU share while the stage is active
+  double latency_s = 0;  // nominal latency added to the time to first frame
+  double gpu_share = 0;  // GPU share while the stage is active
 };
 
 // --- Replica-level avatar pipeline (AvatarSpec::replica; models/avatar_pipeline.h) -------------
@@ -59,7 +59,7 @@ struct StageSpec {
 // streams; a stream's stage latency grows linearly from latency_one_s (alone on its GPU) to
 // latency_full_s (GPU full). Streams beyond the pool's slots wait first-come first-served.
 struct StreamPoolSpec {
-  int gpus = 0;                     // GPUs of the scenario pool reserved for the whole run
+  int gpus = 0;  // GPUs of the scenario pool reserved for the whole run
   int streams_per_gpu = 1;
   double latency_one_s = 0;
   double latency_full_s = 0;
@@ -68,15 +68,15 @@ struct StreamPoolSpec {
 // The dialogue LLM: replicas of a catalog model, each continuously batching up to max_seqs
 // replies; iteration times priced by the performance model (LlmReplica::IterationTime).
 struct AvatarLlmSpec {
-  std::string model;                // a ModelSpec name with an architecture
+  std::string model;  // a ModelSpec name with an architecture
   int replicas = 1;
   int tp = 1;
-  int max_seqs = 64;                // concurrent replies per replica; more wait FIFO
+  int max_seqs = 64;  // concurrent replies per replica; more wait FIFO
   int64_t system_prompt_tokens = 500;
-  int64_t tokens_per_turn = 200;    // dialogue growth per turn (user + agent text)
-  int64_t reply_tokens = 30;        // tokens per reply
-  int64_t first_chunk_tokens = 8;   // tokens TTS needs before it can speak
-  bool prefix_cache = true;         // earlier turns' KV kept: only the new tokens are prefilled
+  int64_t tokens_per_turn = 200;   // dialogue growth per turn (user + agent text)
+  int64_t reply_tokens = 30;       // tokens per reply
+  int64_t first_chunk_tokens = 8;  // tokens TTS needs before it can speak
+  bool prefix_cache = true;        // earlier turns' KV kept: only the new tokens are prefilled
 };
 
 // Where video is encoded. GPUs without video encoders (H100, H200, B200) need kCpu or
@@ -84,50 +84,50 @@ struct AvatarLlmSpec {
 struct EncodeSpec {
   enum class Where { kCpu, kPoolGpu, kEncoderPool };
   Where where = Where::kCpu;
-  double latency_s = 0.02;          // per frame, added to the time to first frame
+  double latency_s = 0.02;             // per frame, added to the time to first frame
   double cpu_cores_per_stream = 0.75;  // kCpu: x264 720p (workloads.md §1: 0.5-1 core)
-  std::string gpu;                  // kEncoderPool: a catalog GPU with video encoders (L4, L40S)
-  int gpus = 0;                     // kEncoderPool: GPUs in the encoder pool
-  int streams_per_gpu = 0;          // kEncoderPool / kPoolGpu: concurrent encodes per GPU
+  std::string gpu;                     // kEncoderPool: a catalog GPU with video encoders (L4, L40S)
+  int gpus = 0;                        // kEncoderPool: GPUs in the encoder pool
+  int streams_per_gpu = 0;             // kEncoderPool / kPoolGpu: concurrent encodes per GPU
 };
 
 struct AvatarReplicaSpec {
-  std::string face_model;           // a FaceModelSpec name (catalog face_models)
-  int gpus_per_replica = 1;         // > 1: one replica spans that many GPUs (video diffusion)
-  double frame_budget = 0.8;        // admission: batch time <= frame_budget x frame interval
-  double overcommit = 1.0;          // sessions per replica / streams it can render at once
-  bool render_idle = false;         // render the listening animation (tier's idle share > 0)
-  double stream_vram_bytes = 0.5e9; // per stream on a face replica, beyond the weights
+  std::string face_model;            // a FaceModelSpec name (catalog face_models)
+  int gpus_per_replica = 1;          // > 1: one replica spans that many GPUs (video diffusion)
+  double frame_budget = 0.8;         // admission: batch time <= frame_budget x frame interval
+  double overcommit = 1.0;           // sessions per replica / streams it can render at once
+  bool render_idle = false;          // render the listening animation (tier's idle share > 0)
+  double stream_vram_bytes = 0.5e9;  // per stream on a face replica, beyond the weights
   StreamPoolSpec asr;
   StreamPoolSpec tts;
   AvatarLlmSpec llm;
   EncodeSpec encode;
-  bool hold_audio = true;           // audio held back until its first frame is shown
+  bool hold_audio = true;  // audio held back until its first frame is shown
 };
 
 struct AvatarSpec {
   std::string name;
-  std::string pool;                 // a PoolSpec name (empty: the first pool)
-  std::string tier;                 // an AvatarTierSpec name
+  std::string pool;  // a PoolSpec name (empty: the first pool)
+  std::string tier;  // an AvatarTierSpec name
   double fps = 25;
   ArrivalSpec arrivals;
   LognormalSpec session_length;
-  double user_speaking_mean_s = 8;  // mean length of a user turn (lognormal)
+  double user_speaking_mean_s = 8;     // mean length of a user turn (lognormal)
   double agent_speaking_mean_s = 7.5;  // mean length of an agent reply (lognormal)
-  double turn_sigma = 0.5;          // lognormal sigma of both turn lengths
-  double latency_sigma = 0.3;       // lognormal sigma of each stage latency draw
-  double frame_time_cv = 0.1;       // coefficient of variation of per-frame render time
-  StageSpec end_of_turn;            // CPU only (gpu_share ignored)
-  StageSpec asr;                    // active while the user speaks
-  StageSpec llm;                    // active while the reply is generated
-  StageSpec tts;                    // active while the agent speaks
-  StageSpec face;                   // active while the agent speaks (idle_share while listening)
-  double face_idle_share = 0;       // face GPU share while listening
-  StageSpec encode;                 // active for the whole session (0 share = CPU encode)
-  StageSpec network;                // transport (gpu_share ignored)
-  int max_sessions = 0;             // admission limit on concurrent sessions
-  double gpu_load_target = 0.85;    // packing target: summed mean share per GPU
-  double peak_load_limit = 1.0;     // packing limit: summed peak share per GPU
+  double turn_sigma = 0.5;             // lognormal sigma of both turn lengths
+  double latency_sigma = 0.3;          // lognormal sigma of each stage latency draw
+  double frame_time_cv = 0.1;          // coefficient of variation of per-frame render time
+  StageSpec end_of_turn;               // CPU only (gpu_share ignored)
+  StageSpec asr;                       // active while the user speaks
+  StageSpec llm;                       // active while the reply is generated
+  StageSpec tts;                       // active while the agent speaks
+  StageSpec face;                      // active while the agent speaks (idle_share while listening)
+  double face_idle_share = 0;          // face GPU share while listening
+  StageSpec encode;                    // active for the whole session (0 share = CPU encode)
+  StageSpec network;                   // transport (gpu_share ignored)
+  int max_sessions = 0;                // admission limit on concurrent sessions
+  double gpu_load_target = 0.85;       // packing target: summed mean share per GPU
+  double peak_load_limit = 1.0;        // packing limit: summed peak share per GPU
   double slo_ttff_p99_s = 1.0;
   double slo_frame_miss_rate = 0.005;
   // Present: the replica-level pipeline (face replicas batching frames, ASR/TTS/LLM pools);
@@ -149,13 +149,13 @@ struct AvatarSpec {
 
 // How a job's step is laid out and batched; the op-level performance model prices it.
 struct StepLayout {
-  int tp = 0;                       // tensor parallel (0 = the pool's gpus_per_node)
-  int pp = 1;                       // pipeline parallel
-  int dp = 0;                       // data parallel (0 = whatever the GPU count leaves)
-  int64_t seq_len = 4096;           // tokens per sequence
-  double global_batch_tokens = 4e6; // tokens per optimizer step (training)
-  int micro_batch_seqs = 1;         // sequences per micro-batch
-  int ep = 1;                       // expert parallel (MoE; carved out of dp, dp % ep == 0)
+  int tp = 0;                          // tensor parallel (0 = the pool's gpus_per_node)
+  int pp = 1;                          // pipeline parallel
+  int dp = 0;                          // data parallel (0 = whatever the GPU count leaves)
+  int64_t seq_len = 4096;              // tokens per sequence
+  double global_batch_tokens = 4e6;    // tokens per optimizer step (training)
+  int micro_batch_seqs = 1;            // sequences per micro-batch
+  int ep = 1;                          // expert parallel (MoE; carved out of dp, dp % ep == 0)
   bool distributed_optimizer = false;  // ZeRO-1: reduce-scatter gradients, shard Adam
   // Share of the backward pass's compute time the data-parallel gradient traffic can hide
   // behind (bucketed reduction during backward, as Megatron/FSDP do); 0 = none overlapped.
@@ -165,34 +165,34 @@ struct StepLayout {
 // A gang-scheduled training job on a fixed number of GPUs.
 struct TrainingSpec {
   std::string name;
-  std::string pool;                 // a PoolSpec name (empty: the first pool)
-  std::string model;                // a ModelSpec name
-  int gpus = 0;                     // gang size (a multiple of the pool's gpus_per_node)
+  std::string pool;   // a PoolSpec name (empty: the first pool)
+  std::string model;  // a ModelSpec name
+  int gpus = 0;       // gang size (a multiple of the pool's gpus_per_node)
   // Elastic training (YAML gpus: { min, max }): the smallest allocation it runs on, its data
   // parallelism shrinking and growing between min and `gpus` (each change a checkpoint and a
   // restart). 0 = a gang of exactly `gpus`.
   int min_gpus = 0;
-  double tokens = 0;                // token target
+  double tokens = 0;  // token target
   // Achieved FLOP/s / peak (MFU). 0 (the default) = the step is priced by the op-level
   // performance model from `layout` and the pool GPU's calibration profile.
   double efficiency = 0;
   StepLayout layout;
   double checkpoint_interval_s = 1800;
-  double checkpoint_write_s = 60;   // progress pauses while a checkpoint is written
-  double restart_s = 600;           // reschedule + load + warm-up after a preemption
+  double checkpoint_write_s = 60;  // progress pauses while a checkpoint is written
+  double restart_s = 600;          // reschedule + load + warm-up after a preemption
 };
 
 // Distillation: a teacher forward pass plus student training per token, preemptible and elastic.
 struct DistillationSpec {
   std::string name;
-  std::string pool;                 // a PoolSpec name (empty: the first pool)
-  std::string teacher;              // a ModelSpec name
-  std::string student;              // a ModelSpec name
-  int min_gpus = 0;                 // smallest allocation it runs on
-  int max_gpus = 0;                 // largest allocation it asks for
+  std::string pool;     // a PoolSpec name (empty: the first pool)
+  std::string teacher;  // a ModelSpec name
+  std::string student;  // a ModelSpec name
+  int min_gpus = 0;     // smallest allocation it runs on
+  int max_gpus = 0;     // largest allocation it asks for
   double tokens = 0;
-  double efficiency = 0;            // 0 = priced by the performance model (see TrainingSpec)
-  StepLayout layout;                // one data-parallel replica: tp (and micro-batch, seq_len)
+  double efficiency = 0;  // 0 = priced by the performance model (see TrainingSpec)
+  StepLayout layout;      // one data-parallel replica: tp (and micro-batch, seq_len)
   double checkpoint_interval_s = 1800;
   double checkpoint_write_s = 30;
   double restart_s = 300;
@@ -219,18 +219,18 @@ struct DistillationSpec {
 // Its replicas hold whole nodes of the pool for the whole run (they are not preempted).
 struct ServingSpec {
   std::string name;
-  std::string pool;                 // a PoolSpec name (empty: the first pool)
-  std::string model;                // a ModelSpec name with an architecture
+  std::string pool;   // a PoolSpec name (empty: the first pool)
+  std::string model;  // a ModelSpec name with an architecture
   enum class Source { kPoisson, kDiurnal, kBursty, kOffline, kTrace };
   Source source = Source::kPoisson;
-  ArrivalSpec arrivals;             // kPoisson (peak_rate_per_s = rate) and kDiurnal
-  double cv = 1;                    // kBursty: coefficient of variation of inter-arrival times
-  uint64_t offline_count = 0;       // kOffline: requests at t = 0
-  std::string trace_path;           // kTrace: the file it was read from
-  std::vector<Request> trace;       // kTrace: the requests, in file order
-  ReplayOptions replay;             // kTrace: time scaling and window
-  LengthModel lengths;              // synthetic sources: input/output token lengths
-  ClusterConfig cluster;            // replicas, tp/pp, engine, routing, TTFT/TPOT goodput bounds
+  ArrivalSpec arrivals;        // kPoisson (peak_rate_per_s = rate) and kDiurnal
+  double cv = 1;               // kBursty: coefficient of variation of inter-arrival times
+  uint64_t offline_count = 0;  // kOffline: requests at t = 0
+  std::string trace_path;      // kTrace: the file it was read from
+  std::vector<Request> trace;  // kTrace: the requests, in file order
+  ReplayOptions replay;        // kTrace: time scaling and window
+  LengthModel lengths;         // synthetic sources: input/output token lengths
+  ClusterConfig cluster;       // replicas, tp/pp, engine, routing, TTFT/TPOT goodput bounds
   // Present: prefill/decode disaggregation (models/disaggregated_cluster.h) instead of the
   // co-located replicas; both pools' engines and the goodput bounds are copies of cluster's, and
   // cluster.replicas, cluster.par and cluster.routing are unused.
@@ -259,10 +259,10 @@ struct PolicySpec {
   enum class Kind { kPriorityPreemption, kStaticPartition, kTimeOfDay };
   struct Window {
     std::string workload;
-    double start_s = 0;             // seconds after midnight
-    double end_s = 0;               // end < start: the window spans midnight
+    double start_s = 0;  // seconds after midnight
+    double end_s = 0;    // end < start: the window spans midnight
   };
-  std::string name = "policy";      // label in policy comparisons
+  std::string name = "policy";  // label in policy comparisons
   Kind kind = Kind::kPriorityPreemption;
   // Workload names, highest priority first. Preemption takes from the lowest priority first.
   std::vector<std::string> order;
@@ -281,9 +281,9 @@ struct PolicySpec {
 struct FailureSpec {
   bool enabled = false;
   double rate_scale = 1.0;
-  double repair_s = 0;   // down time before the restart when no spare is free
-  int spare_nodes = 0;   // hot spares beside the pool (not counted in its nodes)
-  double swap_s = 0;     // down time when a spare is swapped in
+  double repair_s = 0;  // down time before the restart when no spare is free
+  int spare_nodes = 0;  // hot spares beside the pool (not counted in its nodes)
+  double swap_s = 0;    // down time when a spare is swapped in
 };
 
 struct FinanceSpec {
@@ -294,11 +294,11 @@ struct FinanceSpec {
 
 struct Scenario {
   std::string name;
-  std::string source_path;          // the YAML file it came from
-  std::string resolved_text;        // the YAML after --set overrides, stored in results
+  std::string source_path;    // the YAML file it came from
+  std::string resolved_text;  // the YAML after --set overrides, stored in results
   uint64_t seed = 1;
   double horizon_s = 86400;
-  double sample_interval_s = 300;   // timeseries sampling period
+  double sample_interval_s = 300;  // timeseries sampling period
   std::vector<SiteSpec> sites;
   std::vector<PoolSpec> pools;      // each workload runs in one of them (its `pool`)
   std::vector<AvatarSpec> avatars;  // at most one avatar service in this version
@@ -311,7 +311,7 @@ struct Scenario {
   std::vector<PolicySpec> compare_policies;
   FailureSpec failures;
   FinanceSpec finance;
-  Catalog catalog;                  // the catalog the scenario was resolved against
+  Catalog catalog;  // the catalog the scenario was resolved against
   // Calibration profiles by GPU type (the `calibration:` map); the pool GPU must have one when
   // a job is priced by the performance model.
   std::vector<CalibrationProfile> profiles;
@@ -327,10 +327,7 @@ struct Scenario {
 
   // The profile for GPU type `gpu`, or nullptr.
   const CalibrationProfile* ProfileFor(const std::string& gpu) const {
-    for (const CalibrationProfile& p : profiles) {
-      if (p.gpu == gpu) return &p;
-    }
-    return nullptr;
+    return FindProfile(profiles, gpu);
   }
 };
 

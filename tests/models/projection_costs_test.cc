@@ -61,13 +61,7 @@ TEST(ProjectionCostsTest, WorkloadsPlusIdleAddUpToFleetCosts) {
   ProjectionSpec spec = BaseSpec(256, 6);
   spec.sites[0].build_cost_usd_per_watt = 11.7;
   spec.sites[0].power = {{0, 1e6}};
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 8;
-  c.reserved_usd_per_gpu_hour = 2;
-  c.on_demand_max_gpus = 64;
-  c.on_demand_usd_per_gpu_hour = 4.5;
+  CloudSpec c = testing::TestCloud(8, 2, 64, 4.5);
   spec.clouds.push_back(c);
   spec.avatars.push_back(testing::ConstantAvatar("av", {"pool", "cloud"}, 150000, 600, 2.5));
   spec.avatars[0].peak_to_mean = 1.6;
@@ -129,11 +123,7 @@ TEST(ProjectionCostsTest, WorkloadsNeverExceedFleetCostsWithAnEmptySite) {
 // PUE 1.2 at $0.10/kWh = $0.1092 an hour. A reserved cloud GPU costs its price.
 TEST(ProjectionCostsTest, GpuHourCostByHand) {
   ProjectionSpec spec = BaseSpec(16, 10);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 8;
-  c.reserved_usd_per_gpu_hour = 2.2;
+  CloudSpec c = testing::TestCloud(8, 2.2);
   spec.clouds.push_back(c);
   const ProjectionTrace t = MustRun(spec);
   const double per_gpu = kNodeCapex / 8;

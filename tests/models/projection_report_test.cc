@@ -44,11 +44,7 @@ ProjectionSpec ReportPlan(bool avatars) {
   spec.step_s = 3600;
   spec.finance.network_usd_per_gpu = {{"default", 12000}};
   spec.deliveries.push_back({40 * kDaySeconds, "pool", 64, 0});
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 16;
-  c.reserved_usd_per_gpu_hour = 2.2;
+  CloudSpec c = testing::TestCloud(16, 2.2);
   spec.clouds.push_back(c);
   if (avatars) {
     spec.avatars.push_back(testing::ConstantAvatar("av", {"pool"}, 30000, 600, 2.5));

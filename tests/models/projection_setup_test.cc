@@ -186,11 +186,7 @@ TEST(ProjectionSetupTest, ColocationIsPowerTimesMonthlyPrice) {
 // Reserved cloud GPUs: gpus x price x hours of the term inside the horizon, used or not.
 TEST(ProjectionSetupTest, ReservedRentIsGpusTimesPriceTimesHours) {
   ProjectionSpec spec = BaseSpec(0, 60);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 64;
-  c.reserved_usd_per_gpu_hour = 2.20;
+  CloudSpec c = testing::TestCloud(64, 2.20);
   c.reserved_start_s = 10 * kDaySeconds;
   c.reserved_term_s = 20 * kDaySeconds;
   spec.clouds.push_back(c);

@@ -232,11 +232,7 @@ TEST(ProjectionTest, IdleGpusDrawIdleAndHostPower) {
 // returned after release_after (1 day).
 TEST(ProjectionTest, OnDemandCloudGpusArriveAfterLeadTimeAndAreReleased) {
   ProjectionSpec spec = BaseSpec(8, 6);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.on_demand_max_gpus = 64;
-  c.on_demand_usd_per_gpu_hour = 4.5;
+  CloudSpec c = testing::TestCloud(0, 0, 64, 4.5);
   c.lead_time_s = kDaySeconds;
   c.release_after_s = kDaySeconds;
   spec.clouds.push_back(c);
@@ -266,11 +262,7 @@ TEST(ProjectionTest, OnDemandCloudGpusArriveAfterLeadTimeAndAreReleased) {
 // On demand only when owned capacity runs out: 8 GPUs of need on a 16-GPU pool rents nothing.
 TEST(ProjectionTest, NoCloudGpusWhileOwnedCapacityLasts) {
   ProjectionSpec spec = BaseSpec(16, 3);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.on_demand_max_gpus = 64;
-  c.on_demand_usd_per_gpu_hour = 4.5;
+  CloudSpec c = testing::TestCloud(0, 0, 64, 4.5);
   spec.clouds.push_back(c);
   spec.servings.push_back(ConstantServing("chat", {"pool", "cloud"}, 8000, 1000));
   const ProjectionTrace t = MustRun(spec);
@@ -282,11 +274,7 @@ TEST(ProjectionTest, NoCloudGpusWhileOwnedCapacityLasts) {
 // Reserved GPUs are charged whether used or not: 8 reserved at $2/GPU-hour, nothing uses them.
 TEST(ProjectionTest, ReservedCloudGpusAreChargedUnused) {
   ProjectionSpec spec = BaseSpec(16, 3);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 8;
-  c.reserved_usd_per_gpu_hour = 2;
+  CloudSpec c = testing::TestCloud(8, 2);
   spec.clouds.push_back(c);
   spec.servings.push_back(ConstantServing("chat", {"pool", "cloud"}, 8000, 1000));
   const ProjectionTrace t = MustRun(spec);
@@ -382,13 +370,7 @@ void ExpectSameTrace(const ProjectionTrace& a, const ProjectionTrace& b) {
 // Everything random in one plan: diurnal avatars, serving, an elastic job with failures, clouds.
 ProjectionSpec BusyPlan() {
   ProjectionSpec spec = BaseSpec(256, 6);
-  CloudSpec c;
-  c.name = "cloud";
-  c.gpu = "H100-SXM";
-  c.reserved_gpus = 8;
-  c.reserved_usd_per_gpu_hour = 2;
-  c.on_demand_max_gpus = 64;
-  c.on_demand_usd_per_gpu_hour = 4.5;
+  CloudSpec c = testing::TestCloud(8, 2, 64, 4.5);
   c.lead_time_s = 6 * 3600;
   spec.clouds.push_back(c);
   spec.avatars.push_back(ConstantAvatar("av", {"pool", "cloud"}, 150000, 600, 2.5));

@@ -203,6 +203,20 @@ inline double ErlangB(int c, double a) {
   return b;
 }
 
+// An H100 cloud named "cloud": `reserved` GPUs reserved from the start for the whole run at
+// `reserved_price` per GPU-hour, and up to `on_demand` more on demand at `on_demand_price`.
+inline CloudSpec TestCloud(int reserved, double reserved_price, int on_demand = 0,
+                           double on_demand_price = 0) {
+  CloudSpec c;
+  c.name = "cloud";
+  c.gpu = "H100-SXM";
+  c.reserved_gpus = reserved;
+  c.reserved_usd_per_gpu_hour = reserved_price;
+  c.on_demand_max_gpus = on_demand;
+  c.on_demand_usd_per_gpu_hour = on_demand_price;
+  return c;
+}
+
 }  // namespace capsim::models::testing
 
 #endif  // CAPSIM_TESTS_MODELS_PROJECTION_TEST_SUPPORT_H_
